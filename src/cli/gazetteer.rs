@@ -1,0 +1,78 @@
+//! `geoevent gazetteer check|build|info`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use geoevent::gazetteer::build::build_index;
+use geoevent::gazetteer::sources;
+use geoevent::output::AtomicFile;
+
+use super::common::report;
+
+/// Gazetteer maintenance.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Validate gazetteer files; print every bad row as `file:line: problem`.
+    Check {
+        /// geoevent CSV, GeoNames dump, admin1CodesASCII.txt, countryInfo.txt or index files.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Compile gazetteer sources into one index file that loads instantly.
+    Build {
+        /// Source files, combined (as for --gazetteer).
+        #[arg(value_name = "SOURCE", required = true)]
+        sources: Vec<PathBuf>,
+        /// The index file to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Summarise a gazetteer (the embedded one without --gazetteer).
+    Info {
+        #[command(flatten)]
+        gazetteer: super::common::GazetteerArgs,
+    },
+}
+
+pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
+    match cmd {
+        Command::Check { files } => {
+            let mut bad = 0;
+            let mut out = std::io::stdout().lock();
+            for f in &files {
+                let (good, diags) = sources::check(f).with_context(|| format!("checking {}", f.display()))?;
+                for d in &diags {
+                    writeln!(out, "{d}")?;
+                }
+                bad += diags.len();
+                eprintln!("{}: {} good row(s), {} problem(s)", f.display(), good, diags.len());
+            }
+            Ok(if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
+        Command::Build { sources: files, output } => {
+            let (rows, diags) = sources::read_rows(&files)?;
+            report(&diags);
+            let bytes = build_index(&rows).map_err(anyhow::Error::msg)?;
+            let mut f = AtomicFile::create(&output)?;
+            f.file().write_all(&bytes).with_context(|| format!("writing {}", output.display()))?;
+            f.commit()?;
+            eprintln!("{}: {} places, {} bytes", output.display(), rows.len(), bytes.len());
+            Ok(if diags.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Command::Info { gazetteer } => {
+            let (g, problems) = gazetteer.load()?;
+            let mut counts = std::collections::BTreeMap::new();
+            for p in g.places() {
+                *counts.entry(p.kind.as_str()).or_insert(0usize) += 1;
+            }
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}: {} places", g.label(), g.len())?;
+            for (k, n) in counts {
+                writeln!(out, "  {k:<9} {n}")?;
+            }
+            Ok(if problems > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! The gazetteer: places with coordinates, and an index of their names.
+//!
+//! A [`Gazetteer`] is a read-only view over a compiled index (see
+//! [`build`] for the format). The default one is compiled from the
+//! repository's `gazetteer.csv` at build time and embedded in the binary, so
+//! loading it costs no parsing. Others are compiled at load time from a
+//! geoevent CSV or GeoNames dump files ([`sources`]), or read from an index
+//! file written by `geoevent gazetteer build`.
+
+pub mod build;
+pub mod normalize;
+pub mod record;
+pub mod sources;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+pub use build::Variant;
+pub use record::{Kind, PlaceRecord};
+
+use crate::error::{Error, Result};
+
+static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.idx"));
+
+/// Bytes an index lives in.
+#[derive(Clone)]
+enum Bytes {
+    Static(&'static [u8]),
+    Owned(Arc<Vec<u8>>),
+    Mapped(Arc<memmap2::Mmap>),
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Bytes::Static(b) => b,
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// A sub-range of [`Bytes`], so the fst can own its slice.
+#[derive(Clone)]
+struct Slice {
+    bytes: Bytes,
+    start: usize,
+    end: usize,
+}
+
+impl AsRef<[u8]> for Slice {
+    fn as_ref(&self) -> &[u8] {
+        &self.bytes.as_ref()[self.start..self.end]
+    }
+}
+
+/// A place in a gazetteer, borrowed from it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Place<'g> {
+    /// Index of the place within its gazetteer.
+    pub index: u32,
+    /// Stable identifier (`gn:99454`).
+    pub id: &'g str,
+    /// Preferred name.
+    pub name: &'g str,
+    /// Kind of place.
+    pub kind: Kind,
+    /// ISO 3166-1 alpha-2 country code, or empty.
+    pub country: &'g str,
+    /// First-level division name, or empty.
+    pub admin1: &'g str,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Population, when known.
+    pub population: Option<u64>,
+    /// Alternate names, `|`-separated.
+    pub alt_names: &'g str,
+    /// Provenance of the row.
+    pub source: &'g str,
+}
+
+/// One candidate of a name lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Posting {
+    /// Index of the place.
+    pub place: u32,
+    /// How the looked-up key relates to the place's names.
+    pub variant: Variant,
+    /// Whether the matched name is an abbreviation (`US`), which only matches
+    /// uppercase text.
+    pub abbreviation: bool,
+}
+
+/// The result of looking up a key.
+#[derive(Clone, Debug, Default)]
+pub struct Lookup<'g> {
+    raw: &'g [u8],
+    /// Whether longer keys start with this key and a space.
+    pub is_prefix: bool,
+}
+
+impl<'g> Lookup<'g> {
+    /// Whether the key names at least one place.
+    pub fn is_match(&self) -> bool {
+        !self.raw.is_empty()
+    }
+
+    /// The candidates, best variant first.
+    pub fn postings(&self) -> impl Iterator<Item = Posting> + 'g {
+        self.raw.chunks_exact(4).map(|c| {
+            let v = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            Posting { place: v & 0x0fff_ffff, variant: Variant::from_code(v >> 28), abbreviation: v & (1 << 30) != 0 }
+        })
+    }
+}
+
+/// A compiled gazetteer.
+pub struct Gazetteer {
+    bytes: Bytes,
+    count: u32,
+    places_off: usize,
+    strings: (usize, usize),
+    postings: (usize, usize),
+    fst: fst::Map<Slice>,
+    countries: HashMap<[u8; 2], u32>,
+    admin1s: HashMap<([u8; 2], String), u32>,
+    label: String,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gazetteer").field("label", &self.label).field("places", &self.count).finish()
+    }
+}
+
+fn u32_at(b: &[u8], off: usize) -> Option<u32> {
+    b.get(off..off + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn u64_at(b: &[u8], off: usize) -> Option<u64> {
+    b.get(off..off + 8).map(|s| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(s);
+        u64::from_le_bytes(a)
+    })
+}
+
+impl Gazetteer {
+    /// The gazetteer embedded in the binary, compiled from `gazetteer.csv`.
+    pub fn embedded() -> &'static Gazetteer {
+        static G: OnceLock<Gazetteer> = OnceLock::new();
+        G.get_or_init(|| {
+            // The embedded index is written by build.rs with the same code
+            // that reads it; a failure here is a build bug.
+            Gazetteer::from_bytes(Bytes::Static(EMBEDDED), "embedded gazetteer")
+                .unwrap_or_else(|e| panic!("embedded gazetteer index is corrupt: {e}"))
+        })
+    }
+
+    /// Compile a gazetteer from rows.
+    pub fn from_records(rows: &[PlaceRecord], label: &str) -> Result<Gazetteer> {
+        let bytes = build::build_index(rows).map_err(|message| Error::Index { path: label.into(), message })?;
+        Gazetteer::from_index_bytes(bytes, label)
+    }
+
+    /// Read a compiled index from bytes.
+    pub fn from_index_bytes(bytes: Vec<u8>, label: &str) -> Result<Gazetteer> {
+        Gazetteer::from_bytes(Bytes::Owned(Arc::new(bytes)), label)
+    }
+
+    /// Memory-map a compiled index file.
+    pub fn open_index(path: &Path) -> Result<Gazetteer> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        // SAFETY: the map is read-only; a file truncated under us while
+        // mapped is outside what this program can defend against, as with
+        // any memory-mapped reader.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
+        Gazetteer::from_bytes(Bytes::Mapped(Arc::new(map)), &path.display().to_string())
+    }
+
+    fn from_bytes(bytes: Bytes, label: &str) -> Result<Gazetteer> {
+        let corrupt = |message: &str| Error::Index { path: label.into(), message: message.into() };
+        let b = bytes.as_ref();
+        if b.len() < build::HEADER_LEN || &b[..8] != build::MAGIC {
+            return Err(corrupt("not a geoevent gazetteer index (bad magic)"));
+        }
+        let count = u32_at(b, 8).ok_or_else(|| corrupt("truncated header"))?;
+        let mut v = [0usize; 7];
+        for (i, slot) in v.iter_mut().enumerate() {
+            *slot = u64_at(b, 16 + 8 * i).ok_or_else(|| corrupt("truncated header"))? as usize;
+        }
+        let [places_off, strings_off, strings_len, postings_off, postings_len, fst_off, fst_len] = v;
+        let in_bounds = |off: usize, len: usize| off.checked_add(len).is_some_and(|e| e <= b.len());
+        if !in_bounds(places_off, count as usize * build::RECORD_LEN)
+            || !in_bounds(strings_off, strings_len)
+            || !in_bounds(postings_off, postings_len)
+            || !in_bounds(fst_off, fst_len)
+        {
+            return Err(corrupt("section out of bounds (truncated file?)"));
+        }
+        let fst = fst::Map::new(Slice { bytes: bytes.clone(), start: fst_off, end: fst_off + fst_len })
+            .map_err(|e| corrupt(&format!("name index: {e}")))?;
+        let mut g = Gazetteer {
+            bytes,
+            count,
+            places_off,
+            strings: (strings_off, strings_len),
+            postings: (postings_off, postings_len),
+            fst,
+            countries: HashMap::new(),
+            admin1s: HashMap::new(),
+            label: label.to_string(),
+        };
+        g.index_divisions()?;
+        Ok(g)
+    }
+
+    fn index_divisions(&mut self) -> Result<()> {
+        let mut countries = HashMap::new();
+        let mut admin1s = HashMap::new();
+        for i in 0..self.count {
+            let rec = self.record(i);
+            let kind = Kind::from_code(rec[32]);
+            if !matches!(kind, Kind::Country | Kind::Admin1) {
+                continue;
+            }
+            let p = self.place(i).ok_or_else(|| Error::Index {
+                path: self.label.clone(),
+                message: format!("place {i} has a bad string offset"),
+            })?;
+            let cc = [rec[33], rec[34]];
+            match kind {
+                Kind::Country => {
+                    countries.entry(cc).or_insert(i);
+                }
+                _ => {
+                    admin1s.entry((cc, p.name.to_string())).or_insert(i);
+                }
+            }
+        }
+        self.countries = countries;
+        self.admin1s = admin1s;
+        Ok(())
+    }
+
+    fn record(&self, i: u32) -> &[u8] {
+        let off = self.places_off + i as usize * build::RECORD_LEN;
+        &self.bytes.as_ref()[off..off + build::RECORD_LEN]
+    }
+
+    fn string(&self, off: u32) -> Option<&str> {
+        let (start, len) = self.strings;
+        let heap = &self.bytes.as_ref()[start..start + len];
+        let off = off as usize;
+        let n = u32_at(heap, off)? as usize;
+        std::str::from_utf8(heap.get(off + 4..off + 4 + n)?).ok()
+    }
+
+    /// A short description of where the gazetteer came from.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Number of places.
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    /// Whether there are no places.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The place at `index`, or `None` when out of range or corrupt.
+    pub fn place(&self, index: u32) -> Option<Place<'_>> {
+        if index >= self.count {
+            return None;
+        }
+        let r = self.record(index);
+        let u = |o: usize| u32::from_le_bytes([r[o], r[o + 1], r[o + 2], r[o + 3]]);
+        let lat = u(0) as i32 as f64 / 1e6;
+        let lon = u(4) as i32 as f64 / 1e6;
+        let pop = u(8);
+        let cc = &r[33..35];
+        let country = if cc[0] == 0 { "" } else { std::str::from_utf8(cc).ok()? };
+        Some(Place {
+            index,
+            id: self.string(u(12))?,
+            name: self.string(u(16))?,
+            admin1: self.string(u(20))?,
+            alt_names: self.string(u(24))?,
+            source: self.string(u(28))?,
+            kind: Kind::from_code(r[32]),
+            country,
+            lon,
+            lat,
+            population: (pop != u32::MAX).then_some(pop as u64),
+        })
+    }
+
+    /// Every place, in index order.
+    pub fn places(&self) -> impl Iterator<Item = Place<'_>> + '_ {
+        (0..self.count).filter_map(|i| self.place(i))
+    }
+
+    /// The place for a country code, if the gazetteer has one.
+    pub fn country(&self, code: &str) -> Option<Place<'_>> {
+        let b = code.as_bytes();
+        if b.len() != 2 {
+            return None;
+        }
+        self.countries.get(&[b[0], b[1]]).and_then(|i| self.place(*i))
+    }
+
+    /// The first-level division of that name in that country.
+    pub fn admin1(&self, country: &str, name: &str) -> Option<Place<'_>> {
+        let b = country.as_bytes();
+        if b.len() != 2 {
+            return None;
+        }
+        self.admin1s.get(&([b[0], b[1]], name.to_string())).and_then(|i| self.place(*i))
+    }
+
+    /// Look up a normalised key (see [`normalize::name_key`]).
+    pub fn lookup(&self, key: &[u8]) -> Lookup<'_> {
+        let Some(v) = self.fst.get(key) else {
+            return Lookup::default();
+        };
+        let is_prefix = v & build::PREFIX_BIT != 0;
+        let p = (v & !build::PREFIX_BIT) as usize;
+        if p == 0 {
+            return Lookup { raw: &[], is_prefix };
+        }
+        let (start, len) = self.postings;
+        let all = &self.bytes.as_ref()[start..start + len];
+        let off = (p - 1) * 4;
+        let n = u32_at(all, off).unwrap_or(0) as usize;
+        let raw = all.get(off + 4..off + 4 + n * 4).unwrap_or(&[]);
+        Lookup { raw, is_prefix }
+    }
+
+    /// Look up a loose key (see [`normalize::loose_key`]).
+    pub fn lookup_loose(&self, loose: &str, buf: &mut Vec<u8>) -> Lookup<'_> {
+        buf.clear();
+        buf.push(build::LOOSE_TAG);
+        buf.extend_from_slice(loose.as_bytes());
+        self.lookup(buf)
+    }
+
+    /// Every place whose name or alternate name has this key, best match first.
+    pub fn find(&self, name: &str) -> Vec<(Place<'_>, Posting)> {
+        let key = normalize::name_key(name);
+        let mut out: Vec<(Place<'_>, Posting)> = Vec::new();
+        let mut push = |g: &Lookup<'_>| {
+            for p in g.postings() {
+                if out.iter().all(|(q, _)| q.index != p.place) {
+                    if let Some(place) = self.place(p.place) {
+                        out.push((place, p));
+                    }
+                }
+            }
+        };
+        push(&self.lookup(key.as_bytes()));
+        let toks: Vec<&str> = key.split(' ').collect();
+        if toks.len() >= 2 && normalize::ARTICLES.contains(&toks[0]) {
+            push(&self.lookup(toks[1..].join(" ").as_bytes()));
+        }
+        if let Some(l) = normalize::loose_key(&key) {
+            let mut buf = Vec::new();
+            push(&self.lookup_loose(&l, &mut buf));
+        }
+        out
+    }
+}

@@ -1,0 +1,155 @@
+//! Name normalisation shared by the gazetteer index builder and the matcher.
+//!
+//! A name is split into tokens, each folded to lowercase ASCII with diacritics,
+//! apostrophes and periods removed; the lookup key is the tokens joined by one
+//! space. `Fallūjah`, `FALLUJAH` and `Fallujah` all give `fallujah`; `Al-Qa'im`
+//! gives `al qaim`; `U.S.` gives `us`.
+//!
+//! This file is also compiled into `build.rs` (with `#[path]`), so it uses
+//! nothing but `std` and `deunicode`.
+
+/// Arabic definite-article forms that may be dropped from the front of a name
+/// (`Al-Qaim` is also found as `Qaim`, `Ar Ramadi` as `Ramadi`).
+pub const ARTICLES: &[&str] =
+    &["al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ez", "ed", "en", "es", "et", "adh", "ath"];
+
+/// Whether `c` is an apostrophe-like mark that names drop (`Qa'im`, `Qaʿim`).
+pub fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BC}' | '`' | '\u{00B4}')
+}
+
+/// Append the folded form of one token to `out`: ASCII lowercase letters and
+/// digits only, diacritics stripped, apostrophes and periods dropped.
+pub fn fold_token_into(token: &str, out: &mut String) {
+    for c in token.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if let Some(s) = deunicode::deunicode_char(c) {
+            for d in s.chars() {
+                if d.is_ascii_alphanumeric() {
+                    out.push(d.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+}
+
+/// The folded form of one token.
+pub fn fold_token(token: &str) -> String {
+    let mut s = String::with_capacity(token.len());
+    fold_token_into(token, &mut s);
+    s
+}
+
+/// Split a gazetteer name into folded tokens. Separators are white space,
+/// hyphens and dashes, commas, slashes and parentheses.
+pub fn name_tokens(name: &str) -> Vec<String> {
+    name.split(|c: char| {
+        c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | ',' | '/' | '(' | ')' | ';')
+    })
+    .map(fold_token)
+    .filter(|t| !t.is_empty())
+    .collect()
+}
+
+/// The lookup key of a name: its folded tokens joined by one space.
+pub fn name_key(name: &str) -> String {
+    name_tokens(name).join(" ")
+}
+
+/// Whether a name is written as an abbreviation (`US`, `U.S.`, `UAE`, `KRI`):
+/// two to five letters, all uppercase. Abbreviations only match text written
+/// in the same uppercase form.
+pub fn is_abbreviation(name: &str) -> bool {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    (2..=5).contains(&letters.len())
+        && letters.iter().all(|c| c.is_uppercase())
+        && name.chars().all(|c| c.is_alphabetic() || c == '.')
+}
+
+/// A looser spelling key for transliteration variants: `Makhmour`, `Makhmur`
+/// and `Mexmur` all give `makmur`; `Falluja` and `Fallujah` give `faluja`.
+///
+/// Digraphs are reduced (`kh`->`k`, `gh`->`g`, `q`->`k`, `x`->`k`, `dh`->`d`,
+/// `th`->`t`, `ph`->`f`), `h` is dropped, `e`->`a`, `o`->`u`, `y`->`i`, and
+/// runs of one letter collapse. Returns `None` for keys too short to compare
+/// loosely (fewer than five letters), where the loose form would collide.
+/// The loose key may equal the key itself.
+pub fn loose_key(key: &str) -> Option<String> {
+    if key.chars().filter(|c| c.is_ascii_alphabetic()).count() < 5 {
+        return None;
+    }
+    Some(loose_form(key))
+}
+
+/// The loose form of a key of any length (see [`loose_key`]). Token
+/// boundaries are kept, so the loose form of a key's token prefix is a token
+/// prefix of its loose form.
+pub fn loose_form(key: &str) -> String {
+    let b = key.as_bytes();
+    let mut mapped: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        let (out, step): (Option<u8>, usize) = match (c, next) {
+            (b'k', Some(b'h')) => (Some(b'k'), 2),
+            (b'g', Some(b'h')) => (Some(b'g'), 2),
+            (b'd', Some(b'h')) => (Some(b'd'), 2),
+            (b't', Some(b'h')) => (Some(b't'), 2),
+            (b'p', Some(b'h')) => (Some(b'f'), 2),
+            (b'q', _) | (b'x', _) => (Some(b'k'), 1),
+            (b'h', _) => (None, 1),
+            (b'e', _) => (Some(b'a'), 1),
+            (b'o', _) => (Some(b'u'), 1),
+            (b'y', _) => (Some(b'i'), 1),
+            _ => (Some(c), 1),
+        };
+        if let Some(o) = out {
+            if mapped.last() != Some(&o) || o == b' ' {
+                mapped.push(o);
+            }
+        }
+        i += step;
+    }
+    // Only ASCII bytes were pushed.
+    String::from_utf8(mapped).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_diacritics_and_apostrophes() {
+        assert_eq!(name_key("Fallūjah"), "fallujah");
+        assert_eq!(name_key("FALLUJAH"), "fallujah");
+        assert_eq!(name_key("Al-Qa'im"), "al qaim");
+        assert_eq!(name_key("Al Qā’im"), "al qaim");
+        assert_eq!(name_key("U.S."), "us");
+        assert_eq!(name_key("Ālbū Kamāl"), "albu kamal");
+        assert_eq!(name_key("united-states"), "united states");
+    }
+
+    #[test]
+    fn abbreviations_are_short_and_uppercase() {
+        assert!(is_abbreviation("US"));
+        assert!(is_abbreviation("U.S."));
+        assert!(is_abbreviation("UAE"));
+        assert!(!is_abbreviation("Us"));
+        assert!(!is_abbreviation("Iraq"));
+        assert!(!is_abbreviation("I"));
+    }
+
+    #[test]
+    fn loose_key_merges_transliterations() {
+        let m = loose_key("makhmour");
+        assert_eq!(m.as_deref(), Some("makmur"));
+        assert_eq!(loose_key("mexmur"), m);
+        assert_eq!(loose_key("makhmur"), m);
+        assert_eq!(loose_key("falluja"), loose_key("fallujah"));
+        assert_eq!(loose_key("qaim"), None);
+    }
+}

@@ -1,0 +1,266 @@
+//! Reading documents: text files, directories, standard input, and NDJSON
+//! articles (one JSON object a line, `{"id", "text", "title", "source",
+//! "published", "url"}`).
+//!
+//! Documents are produced lazily, one at a time, so memory stays flat on
+//! streams of any length. A bad line or file is yielded as an error item and
+//! the stream goes on.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// One article.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Document {
+    /// Identifier: the NDJSON `id`, else the file stem (`<stem>:<line>` for
+    /// NDJSON lines without one), `stdin` for standard input.
+    pub id: String,
+    /// The text.
+    pub text: String,
+    /// Headline, if given.
+    pub title: Option<String>,
+    /// Publisher, if given.
+    pub source: Option<String>,
+    /// Publication date (ISO 8601), if given.
+    pub published: Option<String>,
+    /// Address, if given.
+    pub url: Option<String>,
+}
+
+/// How to read inputs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InputFormat {
+    /// NDJSON for `.ndjson`/`.jsonl` files and files whose first byte is
+    /// `{`; plain text otherwise.
+    #[default]
+    Detect,
+    /// Every input is NDJSON.
+    Ndjson,
+    /// Every input is one plain-text document.
+    Text,
+}
+
+/// A stream item: a document, or a problem with some input that did not stop
+/// the stream. A document may come with a warning (invalid UTF-8 replaced).
+#[derive(Debug)]
+pub enum Item {
+    /// A document to process.
+    Document(Document),
+    /// A problem to report.
+    Problem(Error),
+}
+
+/// The name standard input goes by in messages and ids.
+pub const STDIN: &str = "-";
+
+/// Expand inputs (files, directories, `-`) into the files to read, in order:
+/// directories are walked recursively in name order, skipping hidden entries.
+/// Unreadable directory entries come back as problems.
+pub fn expand(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == STDIN || !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(input)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+                Ok(_) => {}
+                Err(e) => {
+                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| input.clone());
+                    let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("directory walk failed"));
+                    problems.push(Error::io(&path, source));
+                }
+            }
+        }
+    }
+    (files, problems)
+}
+
+/// A lazy stream of documents over input files.
+pub struct Documents {
+    files: std::vec::IntoIter<PathBuf>,
+    format: InputFormat,
+    pending: std::collections::VecDeque<Item>,
+    current: Option<NdjsonLines>,
+}
+
+struct NdjsonLines {
+    reader: Box<dyn BufRead>,
+    name: String,
+    stem: String,
+    line: u64,
+}
+
+/// Stream the documents of `inputs`.
+pub fn documents(inputs: &[PathBuf], format: InputFormat) -> Documents {
+    let (files, problems) = expand(inputs);
+    Documents {
+        files: files.into_iter(),
+        format,
+        pending: problems.into_iter().map(Item::Problem).collect(),
+        current: None,
+    }
+}
+
+fn display_name(path: &Path) -> String {
+    if path.as_os_str() == STDIN { "<stdin>".to_string() } else { path.display().to_string() }
+}
+
+fn stem(path: &Path) -> String {
+    if path.as_os_str() == STDIN {
+        return "stdin".to_string();
+    }
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+impl Iterator for Documents {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
+            if let Some(cur) = &mut self.current {
+                match next_ndjson(cur) {
+                    Some(item) => return Some(item),
+                    None => self.current = None,
+                }
+                continue;
+            }
+            let path = self.files.next()?;
+            self.open(&path);
+        }
+    }
+}
+
+impl Documents {
+    fn open(&mut self, path: &Path) {
+        let name = display_name(path);
+        let reader: Box<dyn BufRead> = if path.as_os_str() == STDIN {
+            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
+        } else {
+            match File::open(path) {
+                Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
+                Err(e) => {
+                    self.pending.push_back(Item::Problem(Error::io(path, e)));
+                    return;
+                }
+            }
+        };
+        let mut reader = reader;
+        let ndjson = match self.format {
+            InputFormat::Ndjson => true,
+            InputFormat::Text => false,
+            InputFormat::Detect => {
+                let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+                if matches!(ext.as_deref(), Some("ndjson" | "jsonl")) {
+                    true
+                } else {
+                    match reader.fill_buf() {
+                        Ok(buf) => buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
+                        Err(e) => {
+                            self.pending.push_back(Item::Problem(Error::io(path, e)));
+                            return;
+                        }
+                    }
+                }
+            }
+        };
+        if ndjson {
+            self.current = Some(NdjsonLines { reader, name, stem: stem(path), line: 0 });
+            return;
+        }
+        let mut bytes = Vec::new();
+        if let Err(e) = reader.read_to_end(&mut bytes) {
+            self.pending.push_back(Item::Problem(Error::io(path, e)));
+            return;
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                self.pending.push_back(Item::Problem(Error::Line {
+                    source_name: name.clone(),
+                    line: line_of(e.as_bytes(), at),
+                    message: format!(
+                        "invalid UTF-8 at byte {at}; bad bytes replaced with U+FFFD and the rest processed"
+                    ),
+                }));
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            }
+        };
+        self.pending.push_back(Item::Document(Document { id: stem(path), text, ..Document::default() }));
+    }
+}
+
+fn line_of(bytes: &[u8], at: usize) -> u64 {
+    bytes[..at.min(bytes.len())].iter().filter(|b| **b == b'\n').count() as u64 + 1
+}
+
+#[derive(Deserialize)]
+struct RawDoc {
+    id: Option<serde_json::Value>,
+    text: Option<String>,
+    title: Option<String>,
+    source: Option<String>,
+    published: Option<String>,
+    url: Option<String>,
+}
+
+fn next_ndjson(cur: &mut NdjsonLines) -> Option<Item> {
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        cur.line += 1;
+        match cur.reader.read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                return Some(Item::Problem(Error::Line {
+                    source_name: cur.name.clone(),
+                    line: cur.line,
+                    message: format!("read error: {e}"),
+                }));
+            }
+        }
+        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        return Some(parse_ndjson_line(&buf, cur));
+    }
+}
+
+fn parse_ndjson_line(buf: &[u8], cur: &NdjsonLines) -> Item {
+    let problem =
+        |message: String| Item::Problem(Error::Line { source_name: cur.name.clone(), line: cur.line, message });
+    let raw: RawDoc = match serde_json::from_slice(buf) {
+        Ok(r) => r,
+        Err(e) => {
+            let what = if std::str::from_utf8(buf).is_err() { "invalid UTF-8".to_string() } else { e.to_string() };
+            return problem(format!("not a JSON article object: {what}"));
+        }
+    };
+    let Some(text) = raw.text else {
+        return problem("article has no \"text\" string field".into());
+    };
+    let id = match raw.id {
+        Some(serde_json::Value::String(s)) => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        None | Some(serde_json::Value::Null) => format!("{}:{}", cur.stem, cur.line),
+        Some(other) => return problem(format!("\"id\" must be a string or number, found {other}")),
+    };
+    Item::Document(Document { id, text, title: raw.title, source: raw.source, published: raw.published, url: raw.url })
+}

@@ -1,0 +1,766 @@
+//! Finding place-name mentions in text.
+//!
+//! The matcher walks the tokens of a document and, at every token that may
+//! start a name (capitalised, or a lowercase item of a tag list), looks up the
+//! longest run of tokens whose normalised key is a gazetteer name. Then it
+//! drops matches that are parts of longer proper names ("Washington Post",
+//! "Hudson Institute", "Quds Brigade"), names after a person's title
+//! ("Col. Barzanji"), later mentions of a person's surname, and names followed
+//! by an organisation word ("Al-Ain media"). What is left are [`Mention`]s
+//! with their gazetteer candidates, for the resolver.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::gazetteer::normalize::{self, fold_token_into};
+use crate::gazetteer::{Gazetteer, Posting, Variant};
+use crate::text::{Case, FUNCTION_WORDS, Gap, LineStyle, Token};
+
+/// A cue next to a mention about what kind of place it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cues {
+    /// Followed by "province", "governorate", "state", "region" ...
+    pub admin: bool,
+    /// Followed by "district" or "county".
+    pub admin2: bool,
+    /// "city of X", "town of X", "village of X", "X city".
+    pub populated: bool,
+    /// The mention starts a sentence or line (capitalisation is no evidence).
+    pub sentence_start: bool,
+    /// The name is also a common English word ("Reading", "Hit").
+    pub common_word: bool,
+    /// A later bare mention of the surname of a person named in the text.
+    pub surname: bool,
+    /// Lowercase mention in a tag list ("iraq; iran;").
+    pub lowercase: bool,
+    /// A demonym ("Iraqi"), matched only when asked for.
+    pub demonym: bool,
+}
+
+/// A place-name mention found in text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    /// Byte offset of the mention's first character.
+    pub start: usize,
+    /// Byte offset after its last character.
+    pub end: usize,
+    /// Index of the first token.
+    pub first_token: usize,
+    /// Index of the last token.
+    pub last_token: usize,
+    /// Normalised key of the surface text (same key, same place).
+    pub key: String,
+    /// Gazetteer candidates. Empty for a name that context marks as a place
+    /// but the gazetteer lacks ("the village of Ain Nasir").
+    pub candidates: Vec<Posting>,
+    /// Context cues.
+    pub cues: Cues,
+}
+
+/// Options of the matcher.
+#[derive(Clone, Debug, Default)]
+pub struct MatchOptions {
+    /// Also report demonyms ("Iraqi", "Syrian") as mentions of their country.
+    pub demonyms: bool,
+}
+
+/// Words that may continue a name between capitalised words
+/// ("Bosnia and Herzegovina", "Stoke-on-Trent", "Dayr az Zawr").
+const CONNECTORS: &[&str] = &[
+    "of", "the", "and", "de", "del", "da", "do", "dos", "das", "di", "du", "des", "la", "le", "les", "el", "al", "ad",
+    "an", "ar", "as", "ash", "at", "az", "ez", "en", "on", "upon", "sur", "bin", "ibn", "abu", "bou", "y", "im", "am",
+];
+
+/// Titles before a person's name.
+const PERSON_TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "gen",
+    "general",
+    "col",
+    "colonel",
+    "lt",
+    "lieutenant",
+    "sgt",
+    "sergeant",
+    "capt",
+    "captain",
+    "maj",
+    "major",
+    "cpl",
+    "pvt",
+    "adm",
+    "admiral",
+    "brig",
+    "cmdr",
+    "commander",
+    "president",
+    "minister",
+    "premier",
+    "chancellor",
+    "sen",
+    "senator",
+    "rep",
+    "gov",
+    "governor",
+    "mayor",
+    "sheikh",
+    "shaikh",
+    "ayatollah",
+    "imam",
+    "mullah",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emir",
+    "pope",
+    "judge",
+    "justice",
+    "officer",
+    "chief",
+    "prof",
+    "professor",
+    "rev",
+    "reverend",
+    "father",
+    "bishop",
+    "rabbi",
+    "sir",
+    "lord",
+    "lady",
+    "dame",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "coach",
+    "detective",
+    "sheriff",
+    "deputy",
+    "trooper",
+    "agent",
+    "attorney",
+];
+
+/// Words after a name that make it an organisation, a publication or a
+/// street rather than a place.
+const ORG_WORDS: &[&str] = &[
+    "media",
+    "news",
+    "times",
+    "post",
+    "press",
+    "tribune",
+    "herald",
+    "journal",
+    "gazette",
+    "daily",
+    "agency",
+    "network",
+    "tv",
+    "television",
+    "radio",
+    "channel",
+    "newspaper",
+    "magazine",
+    "university",
+    "college",
+    "institute",
+    "club",
+    "fc",
+    "airlines",
+    "airways",
+    "company",
+    "corporation",
+    "corp",
+    "inc",
+    "group",
+    "organization",
+    "organisation",
+    "brigade",
+    "brigades",
+    "battalion",
+    "force",
+    "forces",
+    "movement",
+    "party",
+    "front",
+    "council",
+    "foundation",
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "boulevard",
+    "blvd",
+    "lane",
+    "drive",
+    "dr",
+    "way",
+    "court",
+    "hall",
+    "hotel",
+    "stadium",
+    "school",
+    "church",
+    "mosque",
+    "hospital",
+    "center",
+    "centre",
+    "mall",
+    "park",
+    "square",
+    "bridge",
+    "tower",
+    "towers",
+    "building",
+    "museum",
+    "library",
+    "prison",
+    "police",
+    "sheriff",
+    "county",
+    "parish",
+    "township",
+    "high",
+    "elementary",
+    "middle",
+    "academy",
+    "ministry",
+    "department",
+    "office",
+    "bureau",
+    "observer",
+    "telegraph",
+    "guardian",
+    "examiner",
+    "register",
+    "standard",
+    "sun",
+    "star",
+    "courier",
+    "chronicle",
+    "review",
+    "record",
+    "dispatch",
+    "bulletin",
+    "express",
+    "mirror",
+    "monitor",
+    "report",
+    "reporter",
+    "globe",
+    "mail",
+    "inquirer",
+    "sentinel",
+    "leader",
+    "democrat",
+    "republican",
+    "free",
+    "weekly",
+    "today",
+];
+
+/// Words after a name that make it a first-level division.
+const ADMIN_WORDS: &[&str] =
+    &["province", "governorate", "state", "region", "oblast", "prefecture", "territory", "emirate", "canton"];
+/// Words after a name that make it a second-level division.
+const ADMIN2_WORDS: &[&str] = &["district", "county", "parish", "municipality", "subdistrict", "borough"];
+/// Words before "of X" that make X a populated place.
+const POPULATED_WORDS: &[&str] = &["city", "town", "village", "hamlet", "township", "suburb", "capital"];
+/// Direction words that may precede a place inside a capitalised run.
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "upper",
+    "lower",
+    "greater",
+    "new",
+    "old",
+];
+/// Capitalised words in caps headlines that are function words or pronouns
+/// and never an abbreviation of a place.
+const CAPS_STOP: &[&str] = &[
+    "us", "me", "we", "he", "hi", "ok", "oh", "go", "do", "so", "no", "up", "am", "pm", "it", "is", "in", "or", "on",
+    "at", "to", "an", "as", "be", "by", "if", "of", "my",
+];
+
+fn ambiguous_words() -> &'static HashSet<&'static str> {
+    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    S.get_or_init(|| {
+        include_str!("../data/ambiguous_words.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+/// Demonyms by folded key, to ISO country code.
+fn demonyms() -> &'static HashMap<String, &'static str> {
+    static S: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut m = HashMap::new();
+        for line in include_str!("../data/demonyms.csv").lines().skip(1) {
+            let Some((cc, names)) = line.split_once(',') else { continue };
+            for n in names.trim().trim_matches('"').split('|') {
+                let k = normalize::name_key(n);
+                if !k.is_empty() {
+                    m.entry(k).or_insert(cc.trim());
+                }
+            }
+        }
+        m
+    })
+}
+
+/// Whether a lowercase word is a common English word that is also a place
+/// name ("hit", "reading", "bath").
+pub fn is_common_word(key: &str) -> bool {
+    ambiguous_words().contains(key)
+}
+
+/// Finds mentions with one gazetteer.
+#[derive(Debug)]
+pub struct Matcher<'g> {
+    gazetteer: &'g Gazetteer,
+    options: MatchOptions,
+}
+
+struct Scratch {
+    key: String,
+    loose: Vec<u8>,
+}
+
+impl<'g> Matcher<'g> {
+    /// A matcher over `gazetteer`.
+    pub fn new(gazetteer: &'g Gazetteer, options: MatchOptions) -> Matcher<'g> {
+        Matcher { gazetteer, options }
+    }
+
+    /// The gazetteer.
+    pub fn gazetteer(&self) -> &'g Gazetteer {
+        self.gazetteer
+    }
+
+    /// Find the mentions in `text`, whose tokens are `tokens`.
+    pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
+        let mut scratch = Scratch { key: String::with_capacity(64), loose: Vec::with_capacity(64) };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            let may_start = match t.case {
+                Case::Title | Case::Upper => true,
+                Case::Lower => t.list_item,
+                Case::NoLetters => false,
+            };
+            if !may_start {
+                i += 1;
+                continue;
+            }
+            let found = self
+                .longest(text, tokens, i, false, &mut scratch)
+                .or_else(|| self.stripped(text, tokens, i, &mut scratch))
+                .or_else(|| {
+                    // Loose spellings only mid-sentence: sentence-initial
+                    // capitals say nothing about a word being a name.
+                    if t.sentence_start { None } else { self.longest(text, tokens, i, true, &mut scratch) }
+                })
+                .or_else(|| self.demonym(text, tokens, i, &mut scratch));
+            match found {
+                Some(m) => {
+                    i = m.last_token + 1;
+                    out.push(m);
+                }
+                None => i += 1,
+            }
+        }
+        self.cue_only_mentions(text, tokens, &mut out);
+        self.filter(text, tokens, out)
+    }
+
+    /// Longest match starting at token `i`.
+    fn longest(&self, text: &str, tokens: &[Token], i: usize, loose: bool, s: &mut Scratch) -> Option<Mention> {
+        s.key.clear();
+        fold_token_into(tok(text, &tokens[i]), &mut s.key);
+        if s.key.is_empty() {
+            return None;
+        }
+        let lowercase_start = tokens[i].case == Case::Lower;
+        let mut best: Option<(usize, Vec<Posting>)> = None;
+        let mut j = i;
+        loop {
+            let lookup = if loose {
+                let l = normalize::loose_form(&s.key);
+                self.gazetteer.lookup_loose(&l, &mut s.loose)
+            } else {
+                self.gazetteer.lookup(s.key.as_bytes())
+            };
+            let long_enough = !loose || s.key.len() >= 6;
+            if lookup.is_match() && long_enough {
+                let postings: Vec<Posting> = lookup.postings().collect();
+                // A connector cannot end a name.
+                let last = tok(text, &tokens[j]).to_ascii_lowercase();
+                if !(j > i && CONNECTORS.contains(&last.as_str())) {
+                    best = Some((j, postings));
+                }
+            }
+            if !lookup.is_prefix || j + 1 >= tokens.len() {
+                break;
+            }
+            if !matches!(tokens[j].gap, Gap::Space | Gap::Hyphen | Gap::AbbrevSpace) {
+                break;
+            }
+            let next = &tokens[j + 1];
+            let next_word = tok(text, next);
+            let ok = match next.case {
+                Case::Title | Case::Upper => true,
+                Case::Lower => {
+                    lowercase_start
+                        || CONNECTORS.contains(&next_word.to_ascii_lowercase().as_str())
+                        || tokens[j].gap == Gap::Hyphen
+                }
+                Case::NoLetters => false,
+            };
+            if !ok {
+                break;
+            }
+            s.key.push(' ');
+            fold_token_into(next_word, &mut s.key);
+            j += 1;
+        }
+        let (last, candidates) = best?;
+        let mut candidates = candidates;
+        if loose {
+            for c in &mut candidates {
+                c.variant = Variant::Loose;
+            }
+        }
+        Some(self.mention(text, tokens, i, last, candidates))
+    }
+
+    /// "al-Qaim" when only "Qaim" is known: skip a leading article joined to
+    /// the next token, keep it in the span.
+    fn stripped(&self, text: &str, tokens: &[Token], i: usize, s: &mut Scratch) -> Option<Mention> {
+        let t = &tokens[i];
+        let w = tok(text, t).to_ascii_lowercase();
+        if !(w == "al" || w == "el" || (t.gap == Gap::Hyphen && normalize::ARTICLES.contains(&w.as_str()))) {
+            return None;
+        }
+        if !matches!(t.gap, Gap::Hyphen | Gap::Space) || i + 1 >= tokens.len() {
+            return None;
+        }
+        let mut m = self.longest(text, tokens, i + 1, false, s)?;
+        for c in &mut m.candidates {
+            c.variant = c.variant.max(Variant::Stripped);
+        }
+        Some(self.mention(text, tokens, i, m.last_token, m.candidates))
+    }
+
+    fn demonym(&self, text: &str, tokens: &[Token], i: usize, s: &mut Scratch) -> Option<Mention> {
+        if !self.options.demonyms || tokens[i].case != Case::Title {
+            return None;
+        }
+        s.key.clear();
+        fold_token_into(tok(text, &tokens[i]), &mut s.key);
+        let cc = demonyms().get(s.key.as_str())?;
+        let place = self.gazetteer.country(cc)?;
+        let mut m = self.mention(
+            text,
+            tokens,
+            i,
+            i,
+            vec![Posting { place: place.index, variant: Variant::Alternate, abbreviation: false }],
+        );
+        m.cues.demonym = true;
+        Some(m)
+    }
+
+    fn mention(&self, text: &str, tokens: &[Token], first: usize, last: usize, candidates: Vec<Posting>) -> Mention {
+        let start = tokens[first].start;
+        let end = tokens[last].end;
+        let key = normalize::name_key(&text[start..end]);
+        Mention {
+            start,
+            end,
+            first_token: first,
+            last_token: last,
+            key,
+            candidates,
+            cues: Cues { sentence_start: tokens[first].sentence_start, ..Cues::default() },
+        }
+    }
+
+    /// Names the gazetteer lacks but context marks as places: "the village of
+    /// Ain Nasir", "Mulla Qarah district".
+    fn cue_only_mentions(&self, text: &str, tokens: &[Token], out: &mut Vec<Mention>) {
+        let taken: HashSet<usize> = out.iter().flat_map(|m| m.first_token..=m.last_token).collect();
+        let mut extra = Vec::new();
+        for k in 0..tokens.len().saturating_sub(2) {
+            let w = lower(text, &tokens[k]);
+            let is_of = lower(text, &tokens[k + 1]) == "of";
+            if !(POPULATED_WORDS.contains(&w.as_str()) && w != "capital" && is_of && tokens[k].case == Case::Lower) {
+                continue;
+            }
+            let a = k + 2;
+            if taken.contains(&a) || tokens[a].case != Case::Title || tokens[a].line != LineStyle::Prose {
+                continue;
+            }
+            let mut b = a;
+            while b + 1 < tokens.len()
+                && matches!(tokens[b].gap, Gap::Space | Gap::Hyphen)
+                && (tokens[b + 1].case == Case::Title
+                    || (tokens[b].gap == Gap::Hyphen && tokens[b + 1].case != Case::NoLetters))
+                && !taken.contains(&(b + 1))
+                && b - a < 3
+            {
+                b += 1;
+            }
+            let mut m = self.mention(text, tokens, a, b, Vec::new());
+            m.cues.populated = true;
+            extra.push(m);
+        }
+        out.extend(extra);
+        out.sort_by_key(|m| m.start);
+    }
+
+    fn filter(&self, text: &str, tokens: &[Token], mentions: Vec<Mention>) -> Vec<Mention> {
+        let surnames = surnames(text, tokens, &mentions);
+        let mut kept: Vec<Mention> = Vec::with_capacity(mentions.len());
+        let mut headline_doubts: Vec<usize> = Vec::new();
+        for mut m in mentions {
+            let first = &tokens[m.first_token];
+            let last = &tokens[m.last_token];
+            let surface = &text[m.start..m.end];
+            // Case rules.
+            let all_upper =
+                (m.first_token..=m.last_token).all(|k| matches!(tokens[k].case, Case::Upper | Case::NoLetters));
+            if first.case == Case::Lower {
+                if !first.list_item {
+                    continue;
+                }
+                m.cues.lowercase = true;
+                m.candidates.retain(|p| !p.abbreviation);
+            } else if all_upper && first.line != LineStyle::Caps {
+                // An acronym in prose: only abbreviations (US, UAE) match,
+                // and only when written as such.
+                let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+                if letters <= 5 {
+                    m.candidates.retain(|p| p.abbreviation);
+                }
+            } else if first.line == LineStyle::Caps {
+                if CAPS_STOP.contains(&m.key.as_str()) && !first.dotted {
+                    m.candidates.retain(|p| !p.abbreviation);
+                }
+            } else {
+                m.candidates.retain(|p| !p.abbreviation);
+            }
+            if m.candidates.is_empty() && !m.cues.populated {
+                continue;
+            }
+            if m.first_token == m.last_token && FUNCTION_WORDS.contains(&m.key.as_str()) && !all_upper {
+                continue;
+            }
+            // Context rules, on prose lines.
+            let prose = first.line == LineStyle::Prose;
+            // Preceded by a person's title: "Col. Barzanji", "President Obama".
+            if m.first_token > 0 {
+                let prev = &tokens[m.first_token - 1];
+                let pw = lower(text, prev);
+                let adjacent = matches!(prev.gap, Gap::Space | Gap::Break | Gap::AbbrevSpace)
+                    && text[prev.end..first.start].trim_start_matches('.').trim().is_empty();
+                if adjacent && prev.case == Case::Title && PERSON_TITLES.contains(&pw.as_str()) {
+                    continue;
+                }
+            }
+            // Followed by an organisation word: "Al-Ain media", "Washington Post".
+            if matches!(last.gap, Gap::Space) && m.last_token + 1 < tokens.len() {
+                let nw = lower(text, &tokens[m.last_token + 1]);
+                if ORG_WORDS.contains(&nw.as_str()) && !m.cues.populated {
+                    continue;
+                }
+                if ADMIN_WORDS.contains(&nw.as_str()) {
+                    m.cues.admin = true;
+                }
+                if ADMIN2_WORDS.contains(&nw.as_str()) {
+                    m.cues.admin2 = true;
+                }
+                if nw == "city" {
+                    m.cues.populated = true;
+                }
+            }
+            // Part of a longer capitalised name. In headlines every word is
+            // capitalised, so there it only counts when prose does not name
+            // the place on its own.
+            if self.inside_longer_name(text, tokens, &m) {
+                if prose {
+                    continue;
+                }
+                headline_doubts.push(kept.len());
+            }
+            // "city of X", "town of X".
+            if m.first_token >= 2 && lower(text, &tokens[m.first_token - 1]) == "of" {
+                let w = lower(text, &tokens[m.first_token - 2]);
+                if POPULATED_WORDS.contains(&w.as_str()) {
+                    m.cues.populated = true;
+                }
+                if ADMIN_WORDS.contains(&w.as_str()) {
+                    m.cues.admin = true;
+                }
+            }
+            if m.first_token == m.last_token {
+                if surnames.contains(&m.key) {
+                    m.cues.surname = true;
+                }
+                if first.case == Case::Title && is_common_word(&m.key) {
+                    m.cues.common_word = true;
+                }
+            }
+            kept.push(m);
+        }
+        if !headline_doubts.is_empty() {
+            let prose_keys: HashSet<String> = kept
+                .iter()
+                .enumerate()
+                .filter(|(i, m)| !headline_doubts.contains(i) && tokens[m.first_token].line == LineStyle::Prose)
+                .map(|(_, m)| m.key.clone())
+                .collect();
+            let mut i = 0;
+            kept.retain(|m| {
+                let keep = !headline_doubts.contains(&i) || prose_keys.contains(&m.key);
+                i += 1;
+                keep
+            });
+        }
+        kept
+    }
+
+    /// Whether the mention sits inside a longer run of capitalised words that
+    /// is not itself a place: "Hudson Institute", "Haider al-Abadi".
+    fn inside_longer_name(&self, text: &str, tokens: &[Token], m: &Mention) -> bool {
+        let (left, right) = run_bounds(text, tokens, m.first_token, m.last_token);
+        let extra_right_ok = (m.last_token + 1..=right).all(|k| {
+            let w = lower(text, &tokens[k]);
+            ADMIN_WORDS.contains(&w.as_str())
+                || ADMIN2_WORDS.contains(&w.as_str())
+                || matches!(
+                    w.as_str(),
+                    "city"
+                        | "river"
+                        | "mountain"
+                        | "mountains"
+                        | "valley"
+                        | "desert"
+                        | "plain"
+                        | "plains"
+                        | "lake"
+                        | "dam"
+                        | "airport"
+                        | "crossing"
+                        | "camp"
+                        | "base"
+                )
+        });
+        let extra_left_ok = (left..m.first_token).all(|k| {
+            let w = lower(text, &tokens[k]);
+            DIRECTIONS.contains(&w.as_str()) || demonyms().contains_key(&normalize::fold_token(tok(text, &tokens[k])))
+        });
+        !(extra_right_ok && extra_left_ok)
+    }
+}
+
+fn tok<'t>(text: &'t str, t: &Token) -> &'t str {
+    &text[t.start..t.end]
+}
+
+fn lower(text: &str, t: &Token) -> String {
+    tok(text, t).to_ascii_lowercase()
+}
+
+/// A token that can be part of a multi-word proper name.
+fn name_word(text: &str, t: &Token) -> bool {
+    matches!(t.case, Case::Title | Case::Upper) && !FUNCTION_WORDS.contains(&lower(text, t).as_str())
+}
+
+/// The capitalised run around tokens `a..=b`: neighbours joined by a space
+/// or hyphen that are capitalised words (a sentence-initial word on the left
+/// does not count: it is capitalised anyway).
+fn run_bounds(text: &str, tokens: &[Token], a: usize, b: usize) -> (usize, usize) {
+    let mut left = a;
+    while left > 0 {
+        let p = &tokens[left - 1];
+        let joined = matches!(p.gap, Gap::Space | Gap::Hyphen);
+        let particle =
+            p.case == Case::Lower && matches!(lower(text, p).as_str(), "al" | "el" | "bin" | "ibn" | "abu" | "bint");
+        if joined && ((name_word(text, p) && !p.sentence_start) || particle) {
+            left -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut right = b;
+    while right + 1 < tokens.len() {
+        let t = &tokens[right];
+        let n = &tokens[right + 1];
+        let joined = matches!(t.gap, Gap::Space | Gap::Hyphen);
+        if joined && name_word(text, n) {
+            right += 1;
+        } else if joined
+            && n.case == Case::Lower
+            && matches!(
+                lower(text, n).as_str(),
+                "al" | "el" | "bin" | "ibn" | "abu" | "bint" | "van" | "von" | "de" | "da"
+            )
+            && matches!(n.gap, Gap::Space | Gap::Hyphen)
+            && tokens.get(right + 2).is_some_and(|nn| name_word(text, nn))
+        {
+            right += 2;
+        } else {
+            break;
+        }
+    }
+    (left, right)
+}
+
+/// Last words of multi-word capitalised names in the text that no mention
+/// covers whole: "Haider al-Abadi" gives "abadi", "Mike Pregent" "pregent".
+fn surnames(text: &str, tokens: &[Token], mentions: &[Mention]) -> HashSet<String> {
+    let whole: HashSet<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
+    let mut out = HashSet::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        if tokens[k].line != LineStyle::Prose || !name_word(text, &tokens[k]) {
+            k += 1;
+            continue;
+        }
+        let (_, right) = run_bounds(text, tokens, k, k);
+        let start = k;
+        let words = right - start + 1;
+        if words >= 2 && !whole.contains(&(start, right)) {
+            out.insert(normalize::fold_token(tok(text, &tokens[right])));
+        }
+        k = right + 1;
+    }
+    out
+}

@@ -1,0 +1,214 @@
+//! Writing features: GeoJSON FeatureCollection (RFC 7946), GeoJSON text
+//! sequences (RFC 8142) and newline-delimited GeoJSON, streamed one feature
+//! at a time.
+//!
+//! Coordinates are `[lon, lat]` in WGS84, rounded to a fixed number of
+//! decimals (6 by default, about 0.1 m). Feature ids are integers counted
+//! from 1 in output order. No `crs` member is written.
+
+pub mod places;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::geodesy::LonLat;
+
+/// A feature output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One RFC 7946 FeatureCollection.
+    Geojson,
+    /// RFC 8142 GeoJSON text sequence: each feature after an RS (0x1E) byte.
+    Geojsonseq,
+    /// One feature per line.
+    Ndjson,
+}
+
+impl Format {
+    /// Parse a format name (`geojson`, `geojsonseq`, `ndjson`).
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "geojson" => Some(Format::Geojson),
+            "geojsonseq" => Some(Format::Geojsonseq),
+            "ndjson" | "geojsonl" => Some(Format::Ndjson),
+            _ => None,
+        }
+    }
+}
+
+/// A geometry to write.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Geometry {
+    /// No geometry (`null`).
+    None,
+    /// A point.
+    Point(LonLat),
+    /// A line through the points.
+    LineString(Vec<LonLat>),
+}
+
+/// Round `v` to `decimals` places.
+pub fn round(v: f64, decimals: u32) -> f64 {
+    let f = 10f64.powi(decimals as i32);
+    let r = (v * f).round() / f;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// A geometry serialised with rounded coordinates.
+pub struct RoundedGeometry<'a> {
+    /// The geometry.
+    pub geometry: &'a Geometry,
+    /// Decimal places.
+    pub decimals: u32,
+}
+
+impl Serialize for RoundedGeometry<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let pos = |p: &LonLat| [round(p.lon, self.decimals), round(p.lat, self.decimals)];
+        match self.geometry {
+            Geometry::None => s.serialize_none(),
+            Geometry::Point(p) => {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("type", "Point")?;
+                m.serialize_entry("coordinates", &pos(p))?;
+                m.end()
+            }
+            Geometry::LineString(ps) => {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("type", "LineString")?;
+                let coords: Vec<[f64; 2]> = ps.iter().map(pos).collect();
+                m.serialize_entry("coordinates", &coords)?;
+                m.end()
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FeatureOut<'a, P: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: u64,
+    geometry: RoundedGeometry<'a>,
+    properties: &'a P,
+}
+
+/// Writes features in one format to a byte sink.
+pub struct FeatureWriter<W: Write> {
+    out: W,
+    format: Format,
+    decimals: u32,
+    pretty: bool,
+    count: u64,
+    started: bool,
+}
+
+impl<W: Write> FeatureWriter<W> {
+    /// A writer of `format` with coordinates rounded to `decimals`.
+    pub fn new(out: W, format: Format, decimals: u32, pretty: bool) -> Self {
+        FeatureWriter { out, format, decimals, pretty, count: 0, started: false }
+    }
+
+    fn start(&mut self) -> std::io::Result<()> {
+        if !self.started {
+            self.started = true;
+            if self.format == Format::Geojson {
+                self.out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Write one feature; its id is the running count from 1.
+    pub fn write<P: Serialize>(&mut self, geometry: &Geometry, properties: &P) -> std::io::Result<u64> {
+        self.start()?;
+        self.count += 1;
+        let f = FeatureOut {
+            kind: "Feature",
+            id: self.count,
+            geometry: RoundedGeometry { geometry, decimals: self.decimals },
+            properties,
+        };
+        match self.format {
+            Format::Geojson => {
+                if self.count > 1 {
+                    self.out.write_all(b",")?;
+                }
+                self.out.write_all(b"\n")?;
+            }
+            Format::Geojsonseq => self.out.write_all(b"\x1e")?,
+            Format::Ndjson => {}
+        }
+        let r = if self.pretty && self.format == Format::Geojson {
+            serde_json::to_writer_pretty(&mut self.out, &f)
+        } else {
+            serde_json::to_writer(&mut self.out, &f)
+        };
+        r.map_err(std::io::Error::other)?;
+        if self.format != Format::Geojson {
+            self.out.write_all(b"\n")?;
+        }
+        Ok(self.count)
+    }
+
+    /// Number of features written.
+    pub fn len(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether no feature was written.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Close the collection and flush; returns the sink.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.start()?;
+        if self.format == Format::Geojson {
+            self.out.write_all(b"\n]}\n")?;
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// An output file written atomically: to a temporary file beside the target,
+/// renamed over it on [`AtomicFile::commit`]. Dropped without commit, the
+/// temporary file is removed and the target is untouched.
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: tempfile::NamedTempFile,
+}
+
+impl AtomicFile {
+    /// Start writing `target`.
+    pub fn create(target: &Path) -> Result<AtomicFile> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".geoevent-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io(target, e))?;
+        Ok(AtomicFile { target: target.to_path_buf(), temp })
+    }
+
+    /// The file to write to.
+    pub fn file(&mut self) -> &mut std::fs::File {
+        self.temp.as_file_mut()
+    }
+
+    /// Flush to disk and move into place.
+    pub fn commit(self) -> Result<()> {
+        self.temp.as_file().sync_all().map_err(|e| Error::io(&self.target, e))?;
+        let target = self.target;
+        self.temp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,215 @@
+//! The place pipeline: text -> tokens -> mentions -> resolved places.
+
+use crate::gazetteer::{Gazetteer, Place};
+use crate::geodesy::{LonLat, destination};
+use crate::matcher::{MatchOptions, Matcher, Mention};
+use crate::relative::{RelativePhrase, phrase_before};
+use crate::resolve::{Decision, ResolveOptions, Resolver};
+use crate::text::{CharOffsets, Gap, Token, tokenize};
+
+/// How a mention's position was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// The gazetteer entry of the name.
+    Gazetteer,
+    /// A relative statement ("30 km south of Mosul", "near Makhmour").
+    Relative,
+    /// Not found: context says it is a place, the gazetteer does not know it.
+    Unresolved,
+}
+
+impl Method {
+    /// The method's name in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Gazetteer => "gazetteer",
+            Method::Relative => "relative",
+            Method::Unresolved => "unresolved",
+        }
+    }
+}
+
+/// A place mention with its resolution.
+#[derive(Clone, Debug)]
+pub struct PlaceMention<'g> {
+    /// Code point offset of the first character in the document text.
+    pub start: usize,
+    /// Code point offset after the last character.
+    pub end: usize,
+    /// Byte offset of the first character.
+    pub byte_start: usize,
+    /// Byte offset after the last character.
+    pub byte_end: usize,
+    /// The text as written.
+    pub surface: String,
+    /// The gazetteer place, when resolved through the gazetteer.
+    pub place: Option<Place<'g>>,
+    /// Where the mention is, when known.
+    pub position: Option<LonLat>,
+    /// Confidence in `[0, 1]`, when resolved.
+    pub score: Option<f64>,
+    /// How the position was found.
+    pub method: Method,
+    /// Radius of uncertainty in km for relative placements.
+    pub uncertainty_km: Option<f64>,
+    /// The relative statement that placed it, if any.
+    pub relative: Option<(RelativePhrase, Place<'g>)>,
+}
+
+/// Options of the place pipeline.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Matching options.
+    pub matching: MatchOptions,
+    /// Resolution options.
+    pub resolving: ResolveOptions,
+}
+
+/// Finds and resolves the places of documents with one gazetteer.
+#[derive(Debug)]
+pub struct Geoparser<'g> {
+    matcher: Matcher<'g>,
+    resolver: Resolver<'g>,
+}
+
+/// Everything the pipeline learnt about one text, for later stages.
+#[derive(Debug)]
+pub struct Analysis<'g> {
+    /// The tokens of the text.
+    pub tokens: Vec<Token>,
+    /// The resolved place mentions, in text order.
+    pub places: Vec<PlaceMention<'g>>,
+    /// Relative statements anchored on a resolved place (including those
+    /// whose target was itself resolved: distance claims).
+    pub relatives: Vec<(RelativePhrase, usize)>,
+}
+
+impl<'g> Geoparser<'g> {
+    /// A geoparser over `gazetteer`.
+    pub fn new(gazetteer: &'g Gazetteer, options: Options) -> Geoparser<'g> {
+        Geoparser {
+            matcher: Matcher::new(gazetteer, options.matching),
+            resolver: Resolver::new(gazetteer, options.resolving),
+        }
+    }
+
+    /// The resolver, for ranking bare names.
+    pub fn resolver(&self) -> &Resolver<'g> {
+        &self.resolver
+    }
+
+    /// The place mentions of `text`, in text order.
+    pub fn places(&self, text: &str) -> Vec<PlaceMention<'g>> {
+        self.analyse(text).places
+    }
+
+    /// Run the pipeline over `text`.
+    pub fn analyse(&self, text: &str) -> Analysis<'g> {
+        let tokens = tokenize(text);
+        let mentions = self.matcher.find(text, &tokens);
+        let comma_next = comma_links(&tokens, &mentions);
+        let decisions = self.resolver.resolve(&mentions, &comma_next);
+        let mut places: Vec<PlaceMention<'g>> = Vec::with_capacity(mentions.len());
+        for (m, d) in mentions.iter().zip(decisions) {
+            if let Some(p) = to_place_mention(text, m, d) {
+                places.push(p);
+            }
+        }
+        let relatives = self.place_relatives(text, &mut places);
+        places.sort_by_key(|p| p.byte_start);
+        let mut offsets = CharOffsets::new(text);
+        for p in &mut places {
+            p.start = offsets.at(p.byte_start);
+            p.end = offsets.at(p.byte_end);
+        }
+        let relatives = relatives
+            .into_iter()
+            .filter_map(|(r, anchor_byte)| places.iter().position(|p| p.byte_start == anchor_byte).map(|i| (r, i)))
+            .collect();
+        Analysis { tokens, places, relatives }
+    }
+
+    /// Find relative statements anchored on resolved places; place their
+    /// targets when the gazetteer could not.
+    fn place_relatives(&self, text: &str, places: &mut Vec<PlaceMention<'g>>) -> Vec<(RelativePhrase, usize)> {
+        let mut found = Vec::new();
+        let mut added = Vec::new();
+        for anchor in places.iter() {
+            let Some(place) = anchor.place else { continue };
+            let Some(rel) = phrase_before(text, anchor.byte_start) else { continue };
+            found.push((rel.clone(), anchor.byte_start));
+            let Some((ts, te)) = rel.target else { continue };
+            let existing = places.iter().position(|p| p.byte_start < te && ts < p.byte_end);
+            if existing.is_some_and(|i| places[i].place.is_some()) {
+                continue; // a resolved target: a distance claim, checked elsewhere
+            }
+            let origin = LonLat::new(place.lon, place.lat);
+            let (position, uncertainty) = match (rel.distance_km, rel.bearing_deg) {
+                (Some(km), Some(b)) => (destination(origin, b, km * 1000.0), (0.15 * km).max(3.0)),
+                _ => (origin, 15.0),
+            };
+            added.push((
+                existing,
+                PlaceMention {
+                    start: 0,
+                    end: 0,
+                    byte_start: ts,
+                    byte_end: te,
+                    surface: text[ts..te].to_string(),
+                    place: None,
+                    position: Some(position),
+                    score: Some(0.5),
+                    method: Method::Relative,
+                    uncertainty_km: Some(uncertainty),
+                    relative: Some((rel, place)),
+                },
+            ));
+        }
+        // Replace unresolved targets, then add new ones.
+        let mut remove: Vec<usize> = added.iter().filter_map(|(e, _)| *e).collect();
+        remove.sort_unstable();
+        remove.dedup();
+        for i in remove.into_iter().rev() {
+            places.remove(i);
+        }
+        for (_, p) in added {
+            if !places.iter().any(|q| q.byte_start < p.byte_end && p.byte_start < q.byte_end) {
+                places.push(p);
+            }
+        }
+        found
+    }
+}
+
+fn to_place_mention<'g>(text: &str, m: &Mention, d: Decision<'g>) -> Option<PlaceMention<'g>> {
+    let (method, position) = match d.place {
+        Some(p) => (Method::Gazetteer, Some(LonLat::new(p.lon, p.lat))),
+        None if d.confidence >= 0.0 => (Method::Unresolved, None),
+        None => return None,
+    };
+    Some(PlaceMention {
+        start: 0,
+        end: 0,
+        byte_start: m.start,
+        byte_end: m.end,
+        surface: text[m.start..m.end].to_string(),
+        place: d.place,
+        position,
+        score: d.place.map(|_| d.confidence),
+        method,
+        uncertainty_km: None,
+        relative: None,
+    })
+}
+
+/// For each mention, the index of the mention right after it and a comma.
+fn comma_links(tokens: &[Token], mentions: &[Mention]) -> Vec<Option<usize>> {
+    mentions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let next = mentions.get(i + 1)?;
+            (tokens[m.last_token].gap == Gap::Comma && next.first_token == m.last_token + 1).then_some(i + 1)
+        })
+        .collect()
+}

@@ -1,0 +1,164 @@
+//! Relative locations: "Ain Nasir, some 30 kilometers south of Mosul",
+//! "Fallujah, about 50 km (30 miles) west of Baghdad", "Mulla Qarah, near
+//! Makhmour".
+//!
+//! A statement names a distance and direction (or nearness) from an anchor
+//! place, and often the place it locates: the name before the comma.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::geodesy::direction_bearing;
+
+/// What a relative phrase says about a place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelativePhrase {
+    /// Byte offset where the phrase starts ("some 30 kilometers south of ").
+    pub start: usize,
+    /// Byte offset where the anchor name starts (the phrase ends there).
+    pub anchor_start: usize,
+    /// Reported distance in kilometers, `None` for "near".
+    pub distance_km: Option<f64>,
+    /// Reported bearing from the anchor, degrees; `None` for "near".
+    pub bearing_deg: Option<f64>,
+    /// The direction word as written ("south", "north-west").
+    pub direction: Option<String>,
+    /// The qualifier ("some", "about"), if any.
+    pub qualifier: Option<String>,
+    /// Byte span of the name the phrase locates, if one stands before it
+    /// ("Ain Nasir" in "Ain Nasir, some 30 km south of Mosul").
+    pub target: Option<(usize, usize)>,
+}
+
+fn distance_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?ix)
+            (?:\b(?P<q>some|about|around|roughly|approximately|approx\.|nearly|almost|just|less\ than|more\ than|over|under|up\ to|an\ estimated)\s+)?
+            (?P<n>\d{1,5}(?:[.,]\d+)?)\s*(?:-|\s)?\s*
+            (?P<u>kilometers|kilometres|kilometre|kilometer|km|kms|miles|mile|mi)\.?
+            (?:\s*\([^)]{0,40}\))?
+            \s+(?:to\ the\s+)?
+            (?P<d>north-?east|north-?west|south-?east|south-?west|north|south|east|west)(?:ern)?
+            \s+of\s+(?:the\s+(?:city|town|village|province|capital)\s+of\s+)?$",
+        )
+        .expect("static regex")
+    })
+}
+
+fn near_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(?:near|outside|close\ to|on\ the\ outskirts\ of)\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
+        )
+        .expect("static regex")
+    })
+}
+
+fn target_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    // A capitalised name of one to four words, then a comma, at the end.
+    R.get_or_init(|| {
+        Regex::new(r"(?P<name>\p{Lu}[\p{L}'’]*(?:[ -](?:al|el|ad|an|ar|as|bin|ibn|\p{Lu}[\p{L}'’]*)){0,3}),\s*$")
+            .expect("static regex")
+    })
+}
+
+/// The relative phrase that ends right before an anchor mention starting at
+/// byte `anchor_start`, if any.
+pub fn phrase_before(text: &str, anchor_start: usize) -> Option<RelativePhrase> {
+    let from = floor_boundary(text, anchor_start.saturating_sub(160));
+    let window = &text[from..anchor_start];
+    if let Some(c) = distance_re().captures(window) {
+        let m = c.get(0)?;
+        let n: f64 = c.name("n")?.as_str().replace(',', ".").parse().ok()?;
+        let unit = c.name("u")?.as_str().to_ascii_lowercase();
+        let km = if unit.starts_with("mi") { n * 1.609_344 } else { n };
+        let dir = c.name("d")?.as_str();
+        let start = from + m.start();
+        return Some(RelativePhrase {
+            start,
+            anchor_start,
+            distance_km: Some(km),
+            bearing_deg: direction_bearing(dir),
+            direction: Some(dir.to_ascii_lowercase()),
+            qualifier: c.name("q").map(|q| q.as_str().to_ascii_lowercase()),
+            target: target_before(text, start),
+        });
+    }
+    let c = near_re().captures(window)?;
+    let start = from + c.get(0)?.start();
+    let target = target_before(text, start)?;
+    Some(RelativePhrase {
+        start,
+        anchor_start,
+        distance_km: None,
+        bearing_deg: None,
+        direction: None,
+        qualifier: None,
+        target: Some(target),
+    })
+}
+
+fn target_before(text: &str, phrase_start: usize) -> Option<(usize, usize)> {
+    let from = floor_boundary(text, phrase_start.saturating_sub(80));
+    let window = &text[from..phrase_start];
+    let c = target_re().captures(window)?;
+    let m = c.name("name")?;
+    Some((from + m.start(), from + m.end()))
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, anchor: &str) -> Option<RelativePhrase> {
+        phrase_before(text, text.rfind(anchor)?)
+    }
+
+    #[test]
+    fn distance_direction_and_target() {
+        let t = "One of the first villages retaken was Ain Nasir, some 30 kilometers south of Mosul.";
+        let p = at(t, "Mosul").expect("phrase");
+        assert_eq!(p.distance_km, Some(30.0));
+        assert_eq!(p.bearing_deg, Some(180.0));
+        assert_eq!(p.qualifier.as_deref(), Some("some"));
+        let (a, b) = p.target.expect("target");
+        assert_eq!(&t[a..b], "Ain Nasir");
+    }
+
+    #[test]
+    fn miles_in_parentheses_and_city_of() {
+        let t = "their advance on the city of Fallujah, about 50 km (30 miles) west of Baghdad";
+        let p = at(t, "Baghdad").expect("phrase");
+        assert_eq!(p.distance_km, Some(50.0));
+        assert_eq!(p.bearing_deg, Some(270.0));
+        let (a, b) = p.target.expect("target");
+        assert_eq!(&t[a..b], "Fallujah");
+        let t = "a village 12 miles north-east of Kirkuk";
+        let p = at(t, "Kirkuk").expect("phrase");
+        assert!((p.distance_km.unwrap_or(0.0) - 19.312).abs() < 0.01);
+        assert_eq!(p.bearing_deg, Some(45.0));
+        assert_eq!(p.target, None);
+    }
+
+    #[test]
+    fn near_needs_a_named_target() {
+        let t = "who commands soldiers in Mulla Qarah, near Makhmour.";
+        let p = at(t, "Makhmour").expect("phrase");
+        let (a, b) = p.target.expect("target");
+        assert_eq!(&t[a..b], "Mulla Qarah");
+        assert_eq!(p.distance_km, None);
+        assert!(at("attacked their convoy near Makhmour", "Makhmour").is_none());
+    }
+}

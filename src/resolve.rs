@@ -1,0 +1,486 @@
+//! Choosing the place each mention refers to.
+//!
+//! Every mention's candidates are scored by how the name matched, the kind
+//! and population of the place, and the document: countries and divisions
+//! the document names, closeness to its other places, explicit context
+//! ("X, Syria", "X province", "city of X"), and the user's priors
+//! (`--country`, `--bbox`). All mentions with one normalised key take one
+//! place (one sense per discourse). A mention whose best candidate scores
+//! under the acceptance threshold is dropped unless context marks it as a
+//! place, in which case it is kept unresolved.
+
+use std::collections::HashMap;
+
+use crate::gazetteer::{Gazetteer, Kind, Place, Posting, Variant};
+use crate::geodesy::{LonLat, haversine_m};
+use crate::matcher::Mention;
+
+/// A bounding box in degrees.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BBox {
+    /// West edge (longitude).
+    pub west: f64,
+    /// South edge (latitude).
+    pub south: f64,
+    /// East edge (longitude).
+    pub east: f64,
+    /// North edge (latitude).
+    pub north: f64,
+}
+
+impl BBox {
+    /// Parse `west,south,east,north`.
+    pub fn parse(s: &str) -> Result<BBox, String> {
+        let v: Vec<f64> = s
+            .split(',')
+            .map(|p| {
+                p.trim()
+                    .parse::<f64>()
+                    .map_err(|_| format!("bbox must be west,south,east,north in degrees, found {s:?}"))
+            })
+            .collect::<Result<_, _>>()?;
+        let [west, south, east, north] = v[..] else {
+            return Err(format!("bbox must have 4 numbers (west,south,east,north), found {}", v.len()));
+        };
+        if !(-180.0..=180.0).contains(&west) || !(-180.0..=180.0).contains(&east) {
+            return Err(format!("bbox longitudes must be in [-180, 180], found {west} and {east}"));
+        }
+        if !(-90.0..=90.0).contains(&south) || !(-90.0..=90.0).contains(&north) || south > north {
+            return Err(format!("bbox latitudes must be in [-90, 90] with south <= north, found {south} and {north}"));
+        }
+        Ok(BBox { west, south, east, north })
+    }
+
+    /// Whether the box contains the point (boxes may cross the antimeridian).
+    pub fn contains(&self, lon: f64, lat: f64) -> bool {
+        let in_lon = if self.west <= self.east {
+            lon >= self.west && lon <= self.east
+        } else {
+            lon >= self.west || lon <= self.east
+        };
+        in_lon && lat >= self.south && lat <= self.north
+    }
+}
+
+/// Options of the resolver.
+#[derive(Clone, Debug)]
+pub struct ResolveOptions {
+    /// Prefer places in these countries (ISO alpha-2).
+    pub countries: Vec<String>,
+    /// Prefer places inside this box.
+    pub bbox: Option<BBox>,
+    /// Score a candidate needs to be accepted without contextual cues.
+    pub threshold: f64,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> Self {
+        ResolveOptions { countries: Vec::new(), bbox: None, threshold: THRESHOLD }
+    }
+}
+
+/// Default acceptance threshold of the raw score.
+pub const THRESHOLD: f64 = 2.4;
+
+/// The decision for one mention.
+#[derive(Clone, Debug)]
+pub struct Decision<'g> {
+    /// The chosen place, or `None` when the mention is kept unresolved.
+    pub place: Option<Place<'g>>,
+    /// Confidence in `[0, 1]`.
+    pub confidence: f64,
+    /// Other candidates with their confidence, best first (at most 10).
+    pub alternatives: Vec<(Place<'g>, f64)>,
+}
+
+/// A scored candidate, for `geoevent resolve`.
+#[derive(Clone, Debug)]
+pub struct Scored<'g> {
+    /// The place.
+    pub place: Place<'g>,
+    /// How the name matched.
+    pub variant: Variant,
+    /// Raw score (higher is better).
+    pub score: f64,
+    /// Share of the probability mass among the candidates.
+    pub confidence: f64,
+}
+
+/// Prior score of a candidate, before context.
+pub fn prior(place: &Place<'_>, variant: Variant) -> f64 {
+    let v = match variant {
+        Variant::Primary => 0.0,
+        Variant::Alternate => -0.2,
+        Variant::Stripped => -0.5,
+        Variant::Loose => -2.0,
+    };
+    let k = match place.kind {
+        Kind::Country => 4.0,
+        Kind::Admin1 => 3.0,
+        Kind::Region => 3.0,
+        Kind::Natural | Kind::Facility => 2.2,
+        Kind::Admin2 => 1.5,
+        Kind::City | Kind::Town | Kind::Village => {
+            let pop = place.population.unwrap_or(0).max(1) as f64;
+            0.5 * pop.log10() + if place.kind == Kind::City { 0.2 } else { 0.0 }
+        }
+    };
+    v + k
+}
+
+fn strong(place: &Place<'_>) -> bool {
+    matches!(place.kind, Kind::Country | Kind::Admin1 | Kind::Region)
+        || (place.kind.is_populated() && place.population.unwrap_or(0) >= 100_000)
+}
+
+fn lonlat(p: &Place<'_>) -> LonLat {
+    LonLat::new(p.lon, p.lat)
+}
+
+/// Resolves the mentions of one document.
+#[derive(Debug)]
+pub struct Resolver<'g> {
+    gazetteer: &'g Gazetteer,
+    options: ResolveOptions,
+}
+
+struct Group<'m, 'g> {
+    members: Vec<usize>,
+    candidates: Vec<(Posting, Place<'g>, f64)>,
+    /// Index of the next mention after ", " (for "X, Syria").
+    comma_next: Vec<usize>,
+    cues: GroupCues,
+    _key: std::marker::PhantomData<&'m str>,
+}
+
+#[derive(Clone, Copy)]
+struct GroupCues {
+    admin: bool,
+    admin2: bool,
+    populated: bool,
+    surname: bool,
+    common_word: bool,
+    all_sentence_start: bool,
+    lowercase_only: bool,
+    demonym: bool,
+}
+
+const MAX_CANDIDATES: usize = 24;
+
+impl<'g> Resolver<'g> {
+    /// A resolver over `gazetteer`.
+    pub fn new(gazetteer: &'g Gazetteer, options: ResolveOptions) -> Resolver<'g> {
+        Resolver { gazetteer, options }
+    }
+
+    /// Score the candidates of a bare name with no document context.
+    pub fn rank_name(&self, name: &str) -> Vec<Scored<'g>> {
+        let mut scored: Vec<Scored<'g>> = self
+            .gazetteer
+            .find(name)
+            .into_iter()
+            .map(|(place, p)| {
+                let s = prior(&place, p.variant) + self.prior_bonus(&place);
+                Scored { place, variant: p.variant, score: s, confidence: 0.0 }
+            })
+            .collect();
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.place.index.cmp(&b.place.index)));
+        let z: f64 = scored.iter().map(|s| s.score.exp()).sum();
+        for s in &mut scored {
+            s.confidence = if z > 0.0 { s.score.exp() / z } else { 0.0 };
+        }
+        scored
+    }
+
+    fn prior_bonus(&self, place: &Place<'_>) -> f64 {
+        let mut b = 0.0;
+        if !self.options.countries.is_empty() && self.options.countries.iter().any(|c| c == place.country) {
+            b += 2.0;
+        }
+        if let Some(bbox) = &self.options.bbox {
+            b += if bbox.contains(place.lon, place.lat) { 2.0 } else { -3.0 };
+        }
+        b
+    }
+
+    /// Resolve the mentions of one document; the result is parallel to
+    /// `mentions`. `comma_next[i]` is the index of the mention right after
+    /// mention `i` and a comma, if any.
+    pub fn resolve(&self, mentions: &[Mention], comma_next: &[Option<usize>]) -> Vec<Decision<'g>> {
+        let g = self.gazetteer;
+        // Group mentions by key.
+        let mut by_key: HashMap<&str, usize> = HashMap::new();
+        let mut groups: Vec<Group<'_, 'g>> = Vec::new();
+        let mut group_of = vec![0usize; mentions.len()];
+        for (i, m) in mentions.iter().enumerate() {
+            let gi = *by_key.entry(m.key.as_str()).or_insert_with(|| {
+                groups.push(Group {
+                    members: Vec::new(),
+                    candidates: Vec::new(),
+                    comma_next: Vec::new(),
+                    cues: GroupCues {
+                        admin: false,
+                        admin2: false,
+                        populated: false,
+                        surname: false,
+                        common_word: false,
+                        all_sentence_start: true,
+                        lowercase_only: true,
+                        demonym: false,
+                    },
+                    _key: std::marker::PhantomData,
+                });
+                groups.len() - 1
+            });
+            group_of[i] = gi;
+            let grp = &mut groups[gi];
+            grp.members.push(i);
+            for p in &m.candidates {
+                if let Some(slot) = grp.candidates.iter_mut().find(|(q, _, _)| q.place == p.place) {
+                    if p.variant < slot.0.variant {
+                        slot.0 = *p;
+                    }
+                } else if let Some(place) = g.place(p.place) {
+                    grp.candidates.push((*p, place, 0.0));
+                }
+            }
+            let c = &mut grp.cues;
+            c.admin |= m.cues.admin;
+            c.admin2 |= m.cues.admin2;
+            c.populated |= m.cues.populated;
+            c.surname |= m.cues.surname;
+            c.demonym |= m.cues.demonym;
+            // A common word is risky unless some mention of it is mid-sentence.
+            c.common_word |= m.cues.common_word;
+            c.all_sentence_start &= m.cues.sentence_start;
+            c.lowercase_only &= m.cues.lowercase;
+            if let Some(Some(n)) = comma_next.get(i) {
+                grp.comma_next.push(*n);
+            }
+        }
+        // Priors, hard filters, and the candidate cap.
+        for grp in &mut groups {
+            let cues = grp.cues;
+            grp.candidates.retain(|(_, place, _)| {
+                if cues.lowercase_only && !matches!(place.kind, Kind::Country | Kind::Admin1 | Kind::Region) {
+                    return false;
+                }
+                !(cues.surname && !strong(place))
+            });
+            for (p, place, s) in &mut grp.candidates {
+                *s = prior(place, p.variant) + self.prior_bonus(place) + cue_bonus(&cues, place);
+            }
+            grp.candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.place.cmp(&b.0.place)));
+            grp.candidates.truncate(MAX_CANDIDATES);
+        }
+        // Pass 1: picks by prior; pass 2 and 3: with document context.
+        let mut picks: Vec<Option<Place<'g>>> = groups.iter().map(|grp| grp.candidates.first().map(|c| c.1)).collect();
+        let mut totals: Vec<Vec<f64>> = groups.iter().map(|grp| grp.candidates.iter().map(|c| c.2).collect()).collect();
+        for _ in 0..2 {
+            let ctx = Context::new(&groups, &picks);
+            for (gi, grp) in groups.iter().enumerate() {
+                for (ci, (_, place, s)) in grp.candidates.iter().enumerate() {
+                    totals[gi][ci] = s + ctx.bonus(gi, place, grp, &group_of, &picks);
+                }
+            }
+            picks = totals
+                .iter()
+                .zip(&groups)
+                .map(|(t, grp)| {
+                    t.iter()
+                        .enumerate()
+                        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+                        .map(|(ci, _)| grp.candidates[ci].1)
+                })
+                .collect();
+        }
+        if std::env::var_os("GEOEVENT_DEBUG").is_some() {
+            for (gi, grp) in groups.iter().enumerate() {
+                let m = &mentions[grp.members[0]];
+                let cands: Vec<String> = grp
+                    .candidates
+                    .iter()
+                    .zip(&totals[gi])
+                    .take(4)
+                    .map(|((p, pl, s), t)| {
+                        format!("{}({}) {:?} prior {:.2} total {:.2}", pl.name, pl.country, p.variant, s, t)
+                    })
+                    .collect();
+                eprintln!("[resolve] {:?} x{}: {}", m.key, grp.members.len(), cands.join(" | "));
+            }
+        }
+        // Decisions.
+        let mut group_decision: Vec<Decision<'g>> = Vec::with_capacity(groups.len());
+        for (gi, grp) in groups.iter().enumerate() {
+            let t = &totals[gi];
+            let mut order: Vec<usize> = (0..t.len()).collect();
+            order.sort_by(|a, b| t[*b].total_cmp(&t[*a]).then(a.cmp(b)));
+            let z: f64 = t.iter().map(|s| s.exp()).sum();
+            let best = order.first().map(|&ci| (ci, t[ci]));
+            let cue_only = grp.cues.populated || grp.cues.admin || grp.cues.admin2;
+            let decision = match best {
+                Some((ci, score)) if score >= self.options.threshold => {
+                    let place = grp.candidates[ci].1;
+                    let share = score.exp() / z;
+                    let conf = share * sigmoid(2.0 * (score - self.options.threshold) + 1.0);
+                    Decision {
+                        place: Some(place),
+                        confidence: conf,
+                        alternatives: order[1..]
+                            .iter()
+                            .take(10)
+                            .map(|&cj| (grp.candidates[cj].1, t[cj].exp() / z))
+                            .collect(),
+                    }
+                }
+                _ if cue_only => Decision { place: None, confidence: 0.0, alternatives: Vec::new() },
+                _ => Decision { place: None, confidence: -1.0, alternatives: Vec::new() },
+            };
+            group_decision.push(decision);
+        }
+        group_of.iter().map(|&gi| group_decision[gi].clone()).collect()
+    }
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn cue_bonus(grp: &GroupCues, place: &Place<'_>) -> f64 {
+    let mut b = 0.0;
+    if grp.admin {
+        b += match place.kind {
+            Kind::Admin1 => 2.5,
+            Kind::Region => 1.0,
+            Kind::Country => -1.0,
+            _ => 0.0,
+        };
+    }
+    if grp.admin2 && place.kind == Kind::Admin2 {
+        b += 2.5;
+    }
+    if grp.populated {
+        b += if place.kind.is_populated() { 1.5 } else { -1.0 };
+    }
+    // A name that is also a common word: weak evidence mid-sentence, none at
+    // the start of a sentence, where every word is capitalised.
+    if grp.common_word {
+        b -= if grp.all_sentence_start { 10.0 } else { 2.0 };
+    }
+    if grp.demonym && place.kind != Kind::Country {
+        b -= 10.0;
+    }
+    b
+}
+
+/// What the other mentions of a document say.
+struct Context {
+    /// Country code -> number of mentions supporting it.
+    countries: HashMap<[u8; 2], u32>,
+    /// (group, country, admin1 name) of divisions picked.
+    admin1s: Vec<(usize, [u8; 2], String)>,
+    /// Picked positions of populated places and small features, by group.
+    points: Vec<Option<LonLat>>,
+}
+
+fn cc(s: &str) -> [u8; 2] {
+    let b = s.as_bytes();
+    if b.len() == 2 { [b[0], b[1]] } else { [0, 0] }
+}
+
+impl Context {
+    fn new(groups: &[Group<'_, '_>], picks: &[Option<Place<'_>>]) -> Context {
+        let mut countries: HashMap<[u8; 2], u32> = HashMap::new();
+        let mut admin1s = Vec::new();
+        let mut points = Vec::with_capacity(groups.len());
+        for (gi, (grp, pick)) in groups.iter().zip(picks).enumerate() {
+            let place = *pick;
+            points.push(
+                place.filter(|p| !matches!(p.kind, Kind::Country | Kind::Admin1 | Kind::Region)).map(|p| lonlat(&p)),
+            );
+            let Some(place) = place else { continue };
+            // Only confident picks vote: a single candidate, a clear lead, or
+            // a country/division.
+            let lead = match grp.candidates.as_slice() {
+                [_] => true,
+                [a, b, ..] => a.2 - b.2 >= 1.0,
+                [] => false,
+            };
+            if !(lead || matches!(place.kind, Kind::Country | Kind::Admin1)) {
+                continue;
+            }
+            if !place.country.is_empty() {
+                *countries.entry(cc(place.country)).or_default() += grp.members.len() as u32;
+            }
+            if place.kind == Kind::Admin1 {
+                admin1s.push((gi, cc(place.country), place.name.to_string()));
+            } else if !place.admin1.is_empty() && place.kind.is_populated() {
+                admin1s.push((gi, cc(place.country), place.admin1.to_string()));
+            }
+        }
+        Context { countries, admin1s, points }
+    }
+
+    fn bonus(
+        &self,
+        gi: usize,
+        place: &Place<'_>,
+        grp: &Group<'_, '_>,
+        group_of: &[usize],
+        picks: &[Option<Place<'_>>],
+    ) -> f64 {
+        let mut b = 0.0;
+        let own = cc(place.country);
+        // Countries named elsewhere in the document (not by this group).
+        let support = self.countries.get(&own).copied().unwrap_or(0);
+        let self_votes = if picks[gi].is_some_and(|p| cc(p.country) == own) { grp.members.len() as u32 } else { 0 };
+        let supported = support > self_votes;
+        if supported {
+            b += 2.0;
+        }
+        if place.kind.is_populated() || matches!(place.kind, Kind::Natural | Kind::Facility | Kind::Admin2) {
+            if self.admin1s.iter().any(|(g, c, n)| *g != gi && *c == own && n == place.admin1) {
+                b += 1.0;
+            }
+            // Closeness to the document's other places.
+            let here = lonlat(place);
+            let mut nearest = f64::INFINITY;
+            let mut others = 0;
+            for (gj, p) in self.points.iter().enumerate() {
+                if gj == gi {
+                    continue;
+                }
+                if let Some(p) = p {
+                    others += 1;
+                    nearest = nearest.min(haversine_m(here, *p));
+                }
+            }
+            // A lone far-away candidate in a document whose places cluster
+            // elsewhere ("Hamas" as Hamm, Germany, in a Middle East story).
+            if others >= 2 && nearest > 1_500_000.0 && !supported {
+                b -= 1.0;
+            }
+            b += if nearest < 50_000.0 {
+                1.5
+            } else if nearest < 200_000.0 {
+                1.0
+            } else if nearest < 500_000.0 {
+                0.5
+            } else {
+                0.0
+            };
+        }
+        // "X, Syria" / "X, Anbar".
+        for &n in &grp.comma_next {
+            let Some(next) = picks.get(group_of[n]).copied().flatten() else { continue };
+            match next.kind {
+                Kind::Country => b += if next.country == place.country { 3.0 } else { -1.0 },
+                Kind::Admin1 => {
+                    b += if next.country == place.country && next.name == place.admin1 { 3.0 } else { -1.0 };
+                }
+                _ => {}
+            }
+        }
+        b
+    }
+}

@@ -1,0 +1,406 @@
+//! Tokens of news text, with what the matcher needs to know about each:
+//! case, what separates it from the next token, whether it starts a sentence,
+//! and the style of its line (headline title case, all caps, prose).
+
+use crate::gazetteer::normalize::is_apostrophe;
+
+/// How a token is capitalised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// All letters lowercase (`hit`).
+    Lower,
+    /// First letter uppercase, some lowercase (`Mosul`, `McAllen`).
+    Title,
+    /// Every letter uppercase, at least one letter (`IRAQ`, `U.S.`, `I`).
+    Upper,
+    /// No letters (`2020`).
+    NoLetters,
+}
+
+/// How a line of text is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineStyle {
+    /// Ordinary prose.
+    Prose,
+    /// A headline in Title Case: most words capitalised.
+    Title,
+    /// All caps.
+    Caps,
+}
+
+/// What separates a token from the next one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gap {
+    /// One space (or tab).
+    Space,
+    /// A hyphen with no spaces (`Al-Qaim`, `U.S.-led`).
+    Hyphen,
+    /// A period and one space after a short abbreviation (`St. Louis`).
+    AbbrevSpace,
+    /// A comma and space.
+    Comma,
+    /// Anything else: other punctuation, line breaks, end of text.
+    Break,
+}
+
+/// One word of text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset after the last character.
+    pub end: usize,
+    /// Capitalisation.
+    pub case: Case,
+    /// What comes between this token and the next.
+    pub gap: Gap,
+    /// Whether the token is the first word of a sentence or line.
+    pub sentence_start: bool,
+    /// Style of the token's line.
+    pub line: LineStyle,
+    /// Whether the token is an abbreviation written with periods (`U.S.`).
+    pub dotted: bool,
+    /// Whether the byte before the token (ignoring spaces) is list punctuation
+    /// (`;`, `:`, `,`, `|`) or the line start, and likewise after it: tag lines
+    /// such as `iraq; iran; united-states;`.
+    pub list_item: bool,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Abbreviations after which a period does not end a sentence.
+const NON_FINAL_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "cpl", "pvt", "adm", "brig", "cmdr", "gov",
+    "sen", "rep", "rev", "st", "mt", "ft", "pt", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "prof", "sr", "jr", "vs", "approx", "est", "inc", "corp", "co", "ltd", "u", "e", "i",
+];
+
+/// Abbreviations that join the next word of a place name (`St. Louis`).
+const JOINING_ABBREVIATIONS: &[&str] = &["st", "mt", "ft", "pt", "ste"];
+
+/// Split `text` into tokens.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5);
+    let mut i = 0;
+    let mut sentence_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Fast skip of ASCII non-word bytes.
+        if b < 0x80 && !b.is_ascii_alphanumeric() {
+            if matches!(b, b'.' | b'!' | b'?') {
+                sentence_start = true;
+            } else if b == b'\n' {
+                // A line break starts a new sentence when the line is a
+                // headline or the break is a blank line; prose wrapped over
+                // lines rarely appears in news dumps, so treat every line start
+                // as a sentence start.
+                sentence_start = true;
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if !is_word_char(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let (end, dotted) = scan_word(text, i);
+        let word = &text[start..end];
+        let case = case_of(word);
+        tokens.push(Token {
+            start,
+            end,
+            case,
+            gap: Gap::Break,
+            sentence_start,
+            line: LineStyle::Prose,
+            dotted,
+            list_item: false,
+        });
+        sentence_start = false;
+        i = end;
+        // Possessive: skip "'s" or a bare trailing apostrophe.
+        if let Some(c) = text[i..].chars().next() {
+            if is_apostrophe(c) {
+                let after = i + c.len_utf8();
+                let rest = &text[after..];
+                if rest.starts_with('s') && !rest[1..].chars().next().is_some_and(is_word_char) {
+                    i = after + 1;
+                } else if !rest.chars().next().is_some_and(is_word_char) {
+                    i = after;
+                }
+            }
+        }
+        // Classify the gap to the next token.
+        let gap = classify_gap(text, i, word, dotted);
+        if let Some(t) = tokens.last_mut() {
+            t.gap = gap;
+        }
+        // "U.S." does not end a sentence (the rare sentence-final "U.S." is
+        // missed, which only matters for sentence-initial filtering).
+        // A period right after a non-final abbreviation does not end the sentence.
+        if bytes.get(i) == Some(&b'.') {
+            let lower = word.to_ascii_lowercase();
+            if NON_FINAL_ABBREVIATIONS.contains(&lower.as_str()) && case != Case::Lower {
+                i += 1;
+            }
+        }
+    }
+    mark_lines(text, &mut tokens);
+    tokens
+}
+
+/// Scan a word starting at `i`; returns its end and whether it is a dotted
+/// abbreviation (`U.S.`, `U.N.`).
+fn scan_word(text: &str, i: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    // Dotted abbreviation: letter '.' letter '.' ...
+    let mut j = i;
+    let mut letters = 0;
+    while let Some(c) = text[j..].chars().next() {
+        let k = j + c.len_utf8();
+        if !c.is_alphabetic() || bytes.get(k) != Some(&b'.') {
+            break;
+        }
+        letters += 1;
+        j = k + 1;
+    }
+    if letters >= 2 {
+        return (j, true);
+    }
+    let mut j = i;
+    while j < bytes.len() {
+        let Some(c) = text[j..].chars().next() else { break };
+        if is_word_char(c) || c == '\u{0301}' || c == '\u{0308}' {
+            j += c.len_utf8();
+        } else if is_apostrophe(c) {
+            // Keep an apostrophe between letters (Qa'im, Shi'ite) but not a
+            // possessive 's.
+            let after = j + c.len_utf8();
+            let rest = &text[after..];
+            let next = rest.chars().next();
+            let possessive = rest.starts_with('s') && !rest[1..].chars().next().is_some_and(is_word_char);
+            if next.is_some_and(is_word_char) && !possessive {
+                j = after;
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    (j, false)
+}
+
+fn classify_gap(text: &str, i: usize, word: &str, dotted: bool) -> Gap {
+    let rest = &text.as_bytes()[i..];
+    let next_is_word = |k: usize| text.get(i + k..).and_then(|s| s.chars().next()).is_some_and(is_word_char);
+    match rest {
+        [b' ' | b'\t', ..] if next_is_word(1) => Gap::Space,
+        [b'-', ..] if next_is_word(1) => Gap::Hyphen,
+        [b',', b' ', ..] if next_is_word(2) => Gap::Comma,
+        [b'.', b' ', ..] if !dotted && next_is_word(2) => {
+            if JOINING_ABBREVIATIONS.contains(&word.to_ascii_lowercase().as_str()) {
+                Gap::AbbrevSpace
+            } else {
+                Gap::Break
+            }
+        }
+        _ => {
+            if dotted && matches!(rest, [b' ', ..]) && next_is_word(1) {
+                Gap::Space
+            } else if dotted && matches!(rest, [b'-', ..]) && next_is_word(1) {
+                Gap::Hyphen
+            } else {
+                Gap::Break
+            }
+        }
+    }
+}
+
+/// The capitalisation of a word.
+pub fn case_of(word: &str) -> Case {
+    let mut upper = 0;
+    let mut lower = 0;
+    let mut first_upper = None;
+    for c in word.chars() {
+        if c.is_uppercase() {
+            upper += 1;
+            first_upper.get_or_insert(true);
+        } else if c.is_lowercase() {
+            lower += 1;
+            first_upper.get_or_insert(false);
+        }
+    }
+    match (upper, lower, first_upper) {
+        (0, 0, _) => Case::NoLetters,
+        (_, 0, _) => Case::Upper,
+        (_, _, Some(true)) => Case::Title,
+        _ => Case::Lower,
+    }
+}
+
+/// Words that stay lowercase in Title Case headlines and inside place names.
+pub const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "but", "as", "into",
+    "over", "after", "before", "near", "is", "are", "was", "were", "be", "its", "it", "this", "that", "amid", "says",
+    "say", "vs", "via",
+];
+
+fn mark_lines(text: &str, tokens: &mut [Token]) {
+    let bytes = text.as_bytes();
+    let mut line_begin = 0usize; // token index
+    let mut k = 0usize;
+    while k < tokens.len() {
+        // Tokens of one line: until a token whose preceding text has '\n'.
+        let mut end = k + 1;
+        while end < tokens.len() && !bytes[tokens[end - 1].end..tokens[end].start].contains(&b'\n') {
+            end += 1;
+        }
+        let line = &mut tokens[line_begin..end];
+        let words: Vec<&Token> = line.iter().filter(|t| t.case != Case::NoLetters).collect();
+        let n = words.len();
+        let style = if n >= 3 {
+            let caps = words.iter().filter(|t| t.case == Case::Upper).count();
+            let title = words
+                .iter()
+                .filter(|t| {
+                    t.case != Case::Lower
+                        || FUNCTION_WORDS.contains(&text[t.start..t.end].to_ascii_lowercase().as_str())
+                })
+                .count();
+            let capitalised_function = words
+                .iter()
+                .filter(|t| {
+                    t.case == Case::Title
+                        && FUNCTION_WORDS.contains(&text[t.start..t.end].to_ascii_lowercase().as_str())
+                })
+                .count();
+            if caps * 10 >= n * 8 {
+                LineStyle::Caps
+            } else if title * 10 >= n * 9 && (capitalised_function > 0 || n <= 12) {
+                LineStyle::Title
+            } else {
+                LineStyle::Prose
+            }
+        } else {
+            LineStyle::Prose
+        };
+        for (j, t) in line.iter_mut().enumerate() {
+            t.line = style;
+            if j == 0 {
+                t.sentence_start = true;
+            }
+        }
+        // List items: separated by ; : , | or line edges.
+        for idx in line_begin..end {
+            let before = text[..tokens[idx].start].trim_end_matches([' ', '\t']);
+            let after = text[tokens[idx].end..].trim_start_matches([' ', '\t']);
+            let mut after_item = after;
+            // An item may span hyphen-joined tokens (united-states).
+            let mut j = idx;
+            while j + 1 < end && tokens[j].gap == Gap::Hyphen {
+                j += 1;
+                after_item = text[tokens[j].end..].trim_start_matches([' ', '\t']);
+            }
+            let mut b = idx;
+            let mut before_item = before;
+            while b > line_begin && tokens[b - 1].gap == Gap::Hyphen {
+                b -= 1;
+                before_item = text[..tokens[b].start].trim_end_matches([' ', '\t']);
+            }
+            let left = before_item.is_empty()
+                || before_item.ends_with([';', ':', '|', '\n'])
+                || (before_item.ends_with(',') && after_item.starts_with([',', ';']));
+            let right = after_item.is_empty() || after_item.starts_with([';', '|', '\n', '\r']);
+            let right = right || (after_item.starts_with(',') && before_item.ends_with([',', ';', ':']));
+            tokens[idx].list_item = left && right;
+        }
+        line_begin = end;
+        k = end;
+    }
+}
+
+/// Converts byte offsets of one text into Unicode code point offsets, for
+/// offsets visited in increasing order (amortised linear).
+#[derive(Debug)]
+pub struct CharOffsets<'t> {
+    text: &'t str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> CharOffsets<'t> {
+    /// A converter for `text`.
+    pub fn new(text: &'t str) -> Self {
+        CharOffsets { text, byte: 0, chars: 0 }
+    }
+
+    /// The code point offset of byte offset `b` (a char boundary).
+    pub fn at(&mut self, b: usize) -> usize {
+        if b < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..b].chars().count();
+        self.byte = b;
+        self.chars
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| &text[t.start..t.end]).collect()
+    }
+
+    #[test]
+    fn splits_possessives_abbreviations_and_hyphens() {
+        assert_eq!(
+            words("Iraq’s Kurds and the U.S.-led coalition"),
+            ["Iraq", "Kurds", "and", "the", "U.S.", "led", "coalition"]
+        );
+        assert_eq!(words("Al Qa'im, Shi'ite Muhandis's"), ["Al", "Qa'im", "Shi'ite", "Muhandis"]);
+        assert_eq!(words("Fallūjah."), ["Fallūjah"]);
+    }
+
+    #[test]
+    fn gaps_and_sentence_starts() {
+        let t = tokenize("Gen. Smith went to St. Louis. Then Al-Qaim, Iraq");
+        let g: Vec<Gap> = t.iter().map(|t| t.gap).collect();
+        assert_eq!(g[4], Gap::AbbrevSpace); // St. Louis
+        assert_eq!(t[6].sentence_start, true); // Then
+        assert_eq!(t[1].sentence_start, false); // Smith after Gen.
+        assert_eq!(g[7], Gap::Hyphen); // Al-Qaim
+        assert_eq!(g[8], Gap::Comma);
+    }
+
+    #[test]
+    fn line_styles_and_list_items() {
+        let text = "Stall In Fight For Fallujah\nAffected Countries: iraq; iran; united-states;\nthe hit was big";
+        let t = tokenize(text);
+        assert_eq!(t[0].line, LineStyle::Title);
+        let iraq = t.iter().find(|t| &text[t.start..t.end] == "iraq").copied();
+        assert!(iraq.is_some_and(|t| t.list_item));
+        let united = t.iter().find(|t| &text[t.start..t.end] == "united").copied();
+        assert!(united.is_some_and(|t| t.list_item));
+        let hit = t.iter().find(|t| &text[t.start..t.end] == "hit").copied();
+        assert!(hit.is_some_and(|t| !t.list_item && t.line == LineStyle::Prose));
+        assert_eq!(tokenize("IRAQ SAYS MOSUL RETAKEN")[0].line, LineStyle::Caps);
+    }
+
+    #[test]
+    fn char_offsets_count_code_points() {
+        let text = "Fallūjah and Hīt";
+        let mut c = CharOffsets::new(text);
+        let hit = text.find("Hīt").unwrap_or(0);
+        assert_eq!(c.at(hit), 13);
+        assert_eq!(c.at(hit + "Hīt".len()), 16);
+    }
+}
