@@ -81,6 +81,16 @@ pub fn angle_between(a: f64, b: f64) -> f64 {
     d.min(360.0 - d)
 }
 
+/// Great-circle distance on a sphere of radius 6,371,008.8 m, in meters: a
+/// fast approximation (within 0.5%) for ranking, not for reporting.
+pub fn haversine_m(a: LonLat, b: LonLat) -> f64 {
+    let (la1, la2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b.lon - a.lon).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * 6_371_008.8 * h.sqrt().min(1.0).asin()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,14 +109,4 @@ mod tests {
         assert_eq!(direction_bearing("up"), None);
         assert_relative_eq!(angle_between(350.0, 10.0), 20.0);
     }
-}
-
-/// Great-circle distance on a sphere of radius 6,371,008.8 m, in meters: a
-/// fast approximation (within 0.5%) for ranking, not for reporting.
-pub fn haversine_m(a: LonLat, b: LonLat) -> f64 {
-    let (la1, la2) = (a.lat.to_radians(), b.lat.to_radians());
-    let dlat = la2 - la1;
-    let dlon = (b.lon - a.lon).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * 6_371_008.8 * h.sqrt().min(1.0).asin()
 }

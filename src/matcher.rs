@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::gazetteer::normalize::{self, fold_token_into};
-use crate::gazetteer::{Gazetteer, Posting, Variant};
+use crate::gazetteer::{Gazetteer, Kind, Posting, Variant};
 use crate::text::{Case, FUNCTION_WORDS, Gap, LineStyle, Token};
 
 /// A cue next to a mention about what kind of place it is.
@@ -145,9 +145,9 @@ const PERSON_TITLES: &[&str] = &[
     "attorney",
 ];
 
-/// Words after a name that make it an organisation, a publication or a
-/// street rather than a place.
-const ORG_WORDS: &[&str] = &[
+/// Words after a name that make it a publication or a street rather than a
+/// place ("Washington Post", "Al-Ain media", "Dublin Road").
+const MEDIA_OR_STREET_WORDS: &[&str] = &[
     "media",
     "news",
     "times",
@@ -158,38 +158,23 @@ const ORG_WORDS: &[&str] = &[
     "journal",
     "gazette",
     "daily",
-    "agency",
-    "network",
     "tv",
     "television",
     "radio",
     "channel",
     "newspaper",
     "magazine",
-    "university",
-    "college",
-    "institute",
-    "club",
-    "fc",
-    "airlines",
-    "airways",
-    "company",
-    "corporation",
-    "corp",
-    "inc",
-    "group",
-    "organization",
-    "organisation",
-    "brigade",
-    "brigades",
-    "battalion",
-    "force",
-    "forces",
-    "movement",
-    "party",
-    "front",
-    "council",
-    "foundation",
+    "observer",
+    "telegraph",
+    "guardian",
+    "examiner",
+    "courier",
+    "chronicle",
+    "dispatch",
+    "bulletin",
+    "inquirer",
+    "sentinel",
+    "star-telegram",
     "street",
     "st",
     "road",
@@ -199,71 +184,136 @@ const ORG_WORDS: &[&str] = &[
     "boulevard",
     "blvd",
     "lane",
+    "ln",
     "drive",
-    "dr",
-    "way",
-    "court",
-    "hall",
-    "hotel",
-    "stadium",
-    "school",
-    "church",
-    "mosque",
-    "hospital",
-    "center",
-    "centre",
-    "mall",
-    "park",
-    "square",
-    "bridge",
-    "tower",
-    "towers",
-    "building",
-    "museum",
-    "library",
-    "prison",
-    "police",
-    "sheriff",
+    "pike",
+    "parkway",
+    "pkwy",
+];
+
+/// First names that are also well-known places: "Jordan Smith" and "Paris
+/// Hilton" name people when another capitalised word follows.
+const FIRST_NAMES: &[&str] = &[
+    "jordan",
+    "georgia",
+    "paris",
+    "chad",
+    "israel",
+    "virginia",
+    "austin",
+    "dallas",
+    "houston",
+    "denver",
+    "phoenix",
+    "savannah",
+    "charlotte",
+    "madison",
+    "lincoln",
+    "cleveland",
+    "florence",
+    "sydney",
+    "victoria",
+    "chelsea",
+    "orlando",
+    "tyler",
+    "jackson",
+    "aurora",
+    "eugene",
+    "regina",
+    "adelaide",
+    "raleigh",
+    "beverly",
+    "shelby",
+    "carson",
+    "brooklyn",
+    "dakota",
+    "montana",
+    "nevada",
+    "carolina",
+    "india",
+    "kenya",
+    "china",
+    "asia",
+    "africa",
+    "america",
+    "lorraine",
+    "marion",
+    "warren",
+    "clinton",
+    "jefferson",
+    "hamilton",
+    "franklin",
+    "washington",
+    "douglas",
+    "logan",
+    "mason",
+    "milton",
+    "stanley",
+    "vernon",
+    "wayne",
+    "troy",
+    "camden",
+    "bristol",
+    "preston",
+    "kent",
+    "devon",
+    "york",
+    "sherman",
+    "luther",
+    "santiago",
+    "valencia",
+    "lourdes",
+    "fatima",
+    "medina",
+    "mecca",
+    "sofia",
+    "alexandria",
+    "beirut",
+    "damascus",
+    "tripoli",
+    "aden",
+    "karbala",
+    "najaf",
+    "basra",
+    "kirkuk",
+];
+
+/// Generic feature words that may follow a name in lowercase and still be
+/// part of it when the gazetteer knows the longer name ("Qarachokh
+/// mountain", "Anbar province").
+const FEATURE_WORDS: &[&str] = &[
+    "mountain",
+    "mountains",
+    "mount",
+    "river",
+    "lake",
+    "valley",
+    "plain",
+    "plains",
+    "desert",
+    "dam",
+    "crossing",
+    "camp",
+    "base",
+    "airbase",
+    "airport",
+    "province",
+    "governorate",
+    "district",
     "county",
-    "parish",
-    "township",
-    "high",
-    "elementary",
-    "middle",
-    "academy",
-    "ministry",
-    "department",
-    "office",
-    "bureau",
-    "observer",
-    "telegraph",
-    "guardian",
-    "examiner",
-    "register",
-    "standard",
-    "sun",
-    "star",
-    "courier",
-    "chronicle",
-    "review",
-    "record",
-    "dispatch",
-    "bulletin",
-    "express",
-    "mirror",
-    "monitor",
-    "report",
-    "reporter",
-    "globe",
-    "mail",
-    "inquirer",
-    "sentinel",
-    "leader",
-    "democrat",
-    "republican",
-    "free",
-    "weekly",
-    "today",
+    "region",
+    "island",
+    "islands",
+    "bay",
+    "gulf",
+    "sea",
+    "strait",
+    "peninsula",
+    "heights",
+    "hills",
+    "hill",
+    "border",
+    "city",
 ];
 
 /// Words after a name that make it a first-level division.
@@ -334,6 +384,85 @@ fn demonyms() -> &'static HashMap<String, &'static str> {
     })
 }
 
+/// How strongly a name, by itself, says "place".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    Weak,
+    /// A city of 100,000 or more, by its own name.
+    City,
+    /// A country or first-level division, by its own name or abbreviation.
+    Division,
+}
+
+/// Capitalised words that, after a place name, make an institution named
+/// for the place ("Dublin City Council", "Ohio State University").
+const INSTITUTION_WORDS: &[&str] = &[
+    "city",
+    "county",
+    "state",
+    "council",
+    "police",
+    "department",
+    "university",
+    "college",
+    "school",
+    "schools",
+    "hospital",
+    "airport",
+    "mayor",
+    "board",
+    "commission",
+    "court",
+    "district",
+    "public",
+    "police",
+    "fire",
+    "chamber",
+    "convention",
+    "historical",
+    "museum",
+    "zoo",
+    "library",
+    "port",
+    "harbor",
+    "station",
+    "metro",
+    "transit",
+    "water",
+    "electric",
+    "municipal",
+    "international",
+    "regional",
+    "area",
+    "community",
+    "general",
+    "federal",
+    "central",
+    "national",
+    "provincial",
+    "governorate",
+    "province",
+];
+
+impl Matcher<'_> {
+    fn strength(&self, m: &Mention) -> Strength {
+        let mut best = Strength::Weak;
+        for p in &m.candidates {
+            if !(p.variant == Variant::Primary || p.abbreviation) {
+                continue;
+            }
+            let Some(g) = self.gazetteer.place(p.place) else { continue };
+            let s = match g.kind {
+                Kind::Country | Kind::Admin1 => Strength::Division,
+                Kind::City if g.population.unwrap_or(0) >= 100_000 => Strength::City,
+                _ => Strength::Weak,
+            };
+            best = best.max(s);
+        }
+        best
+    }
+}
+
 /// Whether a lowercase word is a common English word that is also a place
 /// name ("hit", "reading", "bath").
 pub fn is_common_word(key: &str) -> bool {
@@ -375,7 +504,7 @@ impl<'g> Matcher<'g> {
                 Case::Lower => t.list_item,
                 Case::NoLetters => false,
             };
-            if !may_start {
+            if !may_start || is_contraction(tok(text, t)) {
                 i += 1;
                 continue;
             }
@@ -409,6 +538,7 @@ impl<'g> Matcher<'g> {
         }
         let lowercase_start = tokens[i].case == Case::Lower;
         let mut best: Option<(usize, Vec<Posting>)> = None;
+        let mut shorter: Option<(usize, Vec<Posting>)> = None;
         let mut j = i;
         loop {
             let lookup = if loose {
@@ -423,6 +553,7 @@ impl<'g> Matcher<'g> {
                 // A connector cannot end a name.
                 let last = tok(text, &tokens[j]).to_ascii_lowercase();
                 if !(j > i && CONNECTORS.contains(&last.as_str())) {
+                    shorter = best.take();
                     best = Some((j, postings));
                 }
             }
@@ -437,8 +568,10 @@ impl<'g> Matcher<'g> {
             let ok = match next.case {
                 Case::Title | Case::Upper => true,
                 Case::Lower => {
+                    let w = next_word.to_ascii_lowercase();
                     lowercase_start
-                        || CONNECTORS.contains(&next_word.to_ascii_lowercase().as_str())
+                        || CONNECTORS.contains(&w.as_str())
+                        || FEATURE_WORDS.contains(&w.as_str())
                         || tokens[j].gap == Gap::Hyphen
                 }
                 Case::NoLetters => false,
@@ -450,8 +583,17 @@ impl<'g> Matcher<'g> {
             fold_token_into(next_word, &mut s.key);
             j += 1;
         }
-        let (last, candidates) = best?;
-        let mut candidates = candidates;
+        let (mut last, mut candidates) = best?;
+        // A lowercase feature word extends a name only when the shorter name
+        // is the same place ("Qarachokh mountain"); "the Al-Qaim crossing"
+        // stays a mention of Al-Qaim.
+        if tokens[last].case == Case::Lower
+            && last > i
+            && let Some((s_last, s_cands)) = shorter
+            && !s_cands.iter().any(|a| candidates.iter().any(|b| a.place == b.place))
+        {
+            (last, candidates) = (s_last, s_cands);
+        }
         if loose {
             for c in &mut candidates {
                 c.variant = Variant::Loose;
@@ -515,8 +657,7 @@ impl<'g> Matcher<'g> {
     /// Names the gazetteer lacks but context marks as places: "the village of
     /// Ain Nasir", "Mulla Qarah district".
     fn cue_only_mentions(&self, text: &str, tokens: &[Token], out: &mut Vec<Mention>) {
-        let taken: HashSet<usize> = out.iter().flat_map(|m| m.first_token..=m.last_token).collect();
-        let mut extra = Vec::new();
+        let mut extra: Vec<Mention> = Vec::new();
         for k in 0..tokens.len().saturating_sub(2) {
             let w = lower(text, &tokens[k]);
             let is_of = lower(text, &tokens[k + 1]) == "of";
@@ -524,7 +665,7 @@ impl<'g> Matcher<'g> {
                 continue;
             }
             let a = k + 2;
-            if taken.contains(&a) || tokens[a].case != Case::Title || tokens[a].line != LineStyle::Prose {
+            if tokens[a].case != Case::Title || tokens[a].line != LineStyle::Prose {
                 continue;
             }
             let mut b = a;
@@ -532,13 +673,25 @@ impl<'g> Matcher<'g> {
                 && matches!(tokens[b].gap, Gap::Space | Gap::Hyphen)
                 && (tokens[b + 1].case == Case::Title
                     || (tokens[b].gap == Gap::Hyphen && tokens[b + 1].case != Case::NoLetters))
-                && !taken.contains(&(b + 1))
                 && b - a < 3
             {
                 b += 1;
             }
+            // A gazetteer match of the whole name stands; one of a part of
+            // it ("Kani" of "the village of Kani Sard") gives way.
+            let overlapping: Vec<usize> =
+                (0..out.len()).filter(|&i| out[i].first_token <= b && a <= out[i].last_token).collect();
+            if overlapping.iter().any(|&i| out[i].first_token == a && out[i].last_token >= b) {
+                for &i in &overlapping {
+                    out[i].cues.populated = true;
+                }
+                continue;
+            }
             let mut m = self.mention(text, tokens, a, b, Vec::new());
             m.cues.populated = true;
+            for i in overlapping.into_iter().rev() {
+                out.remove(i);
+            }
             extra.push(m);
         }
         out.extend(extra);
@@ -594,10 +747,11 @@ impl<'g> Matcher<'g> {
                     continue;
                 }
             }
-            // Followed by an organisation word: "Al-Ain media", "Washington Post".
+            // Followed by a media or street word: "Al-Ain media", "Washington
+            // Post", "Dublin Road".
             if matches!(last.gap, Gap::Space) && m.last_token + 1 < tokens.len() {
                 let nw = lower(text, &tokens[m.last_token + 1]);
-                if ORG_WORDS.contains(&nw.as_str()) && !m.cues.populated {
+                if MEDIA_OR_STREET_WORDS.contains(&nw.as_str()) && !m.cues.populated {
                     continue;
                 }
                 if ADMIN_WORDS.contains(&nw.as_str()) {
@@ -657,9 +811,25 @@ impl<'g> Matcher<'g> {
     }
 
     /// Whether the mention sits inside a longer run of capitalised words that
-    /// is not itself a place: "Hudson Institute", "Haider al-Abadi".
+    /// is not itself a place: "Hudson Institute", "Haider al-Abadi". A strong
+    /// place (country, first-level division, large city, by its own name)
+    /// stays a mention inside an institution's name ("Texas Department of
+    /// Transportation", "U.S. Attorney"), unless it reads as a first name.
     fn inside_longer_name(&self, text: &str, tokens: &[Token], m: &Mention) -> bool {
         let (left, right) = run_bounds(text, tokens, m.first_token, m.last_token);
+        if (left, right) == (m.first_token, m.last_token) {
+            return false;
+        }
+        let first_name = right > m.last_token && m.first_token == m.last_token && FIRST_NAMES.contains(&m.key.as_str());
+        let next_is_institution =
+            right > m.last_token && INSTITUTION_WORDS.contains(&lower(text, &tokens[m.last_token + 1]).as_str());
+        if !first_name && left == m.first_token {
+            match self.strength(m) {
+                Strength::Division => return false,
+                Strength::City if next_is_institution => return false,
+                _ => {}
+            }
+        }
         let extra_right_ok = (m.last_token + 1..=right).all(|k| {
             let w = lower(text, &tokens[k]);
             ADMIN_WORDS.contains(&w.as_str())
@@ -688,6 +858,13 @@ impl<'g> Matcher<'g> {
         });
         !(extra_right_ok && extra_left_ok)
     }
+}
+
+/// "I've", "don't", "we'll": never a name.
+fn is_contraction(word: &str) -> bool {
+    let Some(pos) = word.rfind(|c: char| normalize::is_apostrophe(c)) else { return false };
+    let after = word[pos..].chars().skip(1).collect::<String>().to_ascii_lowercase();
+    matches!(after.as_str(), "ve" | "ll" | "re" | "d" | "m" | "t")
 }
 
 fn tok<'t>(text: &'t str, t: &Token) -> &'t str {

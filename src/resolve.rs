@@ -128,11 +128,6 @@ pub fn prior(place: &Place<'_>, variant: Variant) -> f64 {
     v + k
 }
 
-fn strong(place: &Place<'_>) -> bool {
-    matches!(place.kind, Kind::Country | Kind::Admin1 | Kind::Region)
-        || (place.kind.is_populated() && place.population.unwrap_or(0) >= 100_000)
-}
-
 fn lonlat(p: &Place<'_>) -> LonLat {
     LonLat::new(p.lon, p.lat)
 }
@@ -163,6 +158,7 @@ struct GroupCues {
     all_sentence_start: bool,
     lowercase_only: bool,
     demonym: bool,
+    multiword: bool,
 }
 
 const MAX_CANDIDATES: usize = 24;
@@ -227,6 +223,7 @@ impl<'g> Resolver<'g> {
                         all_sentence_start: true,
                         lowercase_only: true,
                         demonym: false,
+                        multiword: m.key.contains(' '),
                     },
                     _key: std::marker::PhantomData,
                 });
@@ -265,10 +262,18 @@ impl<'g> Resolver<'g> {
                 if cues.lowercase_only && !matches!(place.kind, Kind::Country | Kind::Admin1 | Kind::Region) {
                     return false;
                 }
-                !(cues.surname && !strong(place))
+                // A person's surname: only a country is still taken as a place.
+                !(cues.surname && place.kind != Kind::Country)
             });
+            // A country's own name dominates places that merely list it as
+            // an alternate name ("Iraq" is also an alternate name of Arak).
+            let country_by_name =
+                grp.candidates.iter().any(|(p, place, _)| place.kind == Kind::Country && p.variant == Variant::Primary);
             for (p, place, s) in &mut grp.candidates {
                 *s = prior(place, p.variant) + self.prior_bonus(place) + cue_bonus(&cues, place);
+                if country_by_name && place.kind != Kind::Country && p.variant != Variant::Primary {
+                    *s -= 1.5;
+                }
             }
             grp.candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.place.cmp(&b.0.place)));
             grp.candidates.truncate(MAX_CANDIDATES);
@@ -355,6 +360,10 @@ fn cue_bonus(grp: &GroupCues, place: &Place<'_>) -> f64 {
             Kind::Country => -1.0,
             _ => 0.0,
         };
+    }
+    // A name of several words is rarely anything but the place it names.
+    if grp.multiword {
+        b += 0.4;
     }
     if grp.admin2 && place.kind == Kind::Admin2 {
         b += 2.5;

@@ -78,8 +78,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         writeln!(
             out,
-            "{:<6} {:<6} {:<16} {:<9} {:<2} {:<22} {:>10} {:>11} {:>10}  {}",
-            "score", "conf", "id", "kind", "cc", "admin1", "lat", "lon", "population", "name (matched)"
+            "{:<6} {:<6} {:<16} {:<9} {:<2} {:<22} {:>10} {:>11} {:>10}  name (matched)",
+            "score", "conf", "id", "kind", "cc", "admin1", "lat", "lon", "population"
         )?;
         for r in &rows {
             writeln!(

@@ -92,12 +92,10 @@ fn add_name(keys: &mut BTreeMap<Vec<u8>, KeyEntry>, name: &str, place: u32, vari
     }
     let abbrev = is_abbreviation(name);
     let key = tokens.join(" ");
-    if !abbrev {
-        if let Some(l) = loose_key(&key) {
-            let mut k = vec![LOOSE_TAG];
-            k.extend_from_slice(l.as_bytes());
-            add(keys, k, place, Variant::Loose, false);
-        }
+    if !abbrev && let Some(l) = loose_key(&key) {
+        let mut k = vec![LOOSE_TAG];
+        k.extend_from_slice(l.as_bytes());
+        add(keys, k, place, Variant::Loose, false);
     }
     add(keys, key.into_bytes(), place, variant, abbrev);
     if tokens.len() >= 2 && ARTICLES.contains(&tokens[0].as_str()) {

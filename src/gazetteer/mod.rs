@@ -356,10 +356,10 @@ impl Gazetteer {
         let mut out: Vec<(Place<'_>, Posting)> = Vec::new();
         let mut push = |g: &Lookup<'_>| {
             for p in g.postings() {
-                if out.iter().all(|(q, _)| q.index != p.place) {
-                    if let Some(place) = self.place(p.place) {
-                        out.push((place, p));
-                    }
+                if out.iter().all(|(q, _)| q.index != p.place)
+                    && let Some(place) = self.place(p.place)
+                {
+                    out.push((place, p));
                 }
             }
         };

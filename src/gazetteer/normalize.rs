@@ -107,10 +107,10 @@ pub fn loose_form(key: &str) -> String {
             (b'y', _) => (Some(b'i'), 1),
             _ => (Some(c), 1),
         };
-        if let Some(o) = out {
-            if mapped.last() != Some(&o) || o == b' ' {
-                mapped.push(o);
-            }
+        if let Some(o) = out
+            && (mapped.last() != Some(&o) || o == b' ')
+        {
+            mapped.push(o);
         }
         i += step;
     }

@@ -103,10 +103,10 @@ pub fn sniff(path: &Path) -> Result<SourceFormat> {
 /// Load a gazetteer from one or more source files. Bad rows are returned as
 /// diagnostics and skipped; an unreadable or unrecognised file is an error.
 pub fn load(paths: &[PathBuf]) -> Result<(Gazetteer, Vec<Diagnostic>)> {
-    if let [one] = paths {
-        if sniff(one)? == SourceFormat::Index {
-            return Ok((Gazetteer::open_index(one)?, Vec::new()));
-        }
+    if let [one] = paths
+        && sniff(one)? == SourceFormat::Index
+    {
+        return Ok((Gazetteer::open_index(one)?, Vec::new()));
     }
     let (rows, diags) = read_rows(paths)?;
     let label = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");

@@ -1,0 +1,9 @@
+//! Integration tests: drive the built binary (and the library) end to end.
+
+mod distance;
+mod eval;
+mod gazetteer;
+mod geodesy;
+mod places;
+mod resolve;
+mod util;
