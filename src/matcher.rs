@@ -13,8 +13,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::gazetteer::normalize::{self, fold_token_into};
-use crate::gazetteer::{Gazetteer, Kind, Posting, Variant};
-use crate::text::{Case, FUNCTION_WORDS, Gap, LineStyle, Token};
+use crate::gazetteer::{Gazetteer, Kind, Lookup, Posting, Variant};
+use crate::text::{Case, Gap, LineStyle, Token, WordSet, function_words};
 
 /// A cue next to a mention about what kind of place it is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -66,13 +66,13 @@ pub struct MatchOptions {
 
 /// Words that may continue a name between capitalised words
 /// ("Bosnia and Herzegovina", "Stoke-on-Trent", "Dayr az Zawr").
-const CONNECTORS: &[&str] = &[
+const CONNECTORS_LIST: &[&str] = &[
     "of", "the", "and", "de", "del", "da", "do", "dos", "das", "di", "du", "des", "la", "le", "les", "el", "al", "ad",
     "an", "ar", "as", "ash", "at", "az", "ez", "en", "on", "upon", "sur", "bin", "ibn", "abu", "bou", "y", "im", "am",
 ];
 
 /// Titles before a person's name.
-const PERSON_TITLES: &[&str] = &[
+const PERSON_TITLES_LIST: &[&str] = &[
     "mr",
     "mrs",
     "ms",
@@ -147,7 +147,7 @@ const PERSON_TITLES: &[&str] = &[
 
 /// Words after a name that make it a publication or a street rather than a
 /// place ("Washington Post", "Al-Ain media", "Dublin Road").
-const MEDIA_OR_STREET_WORDS: &[&str] = &[
+const MEDIA_OR_STREET_WORDS_LIST: &[&str] = &[
     "media",
     "news",
     "times",
@@ -193,7 +193,7 @@ const MEDIA_OR_STREET_WORDS: &[&str] = &[
 
 /// First names that are also well-known places: "Jordan Smith" and "Paris
 /// Hilton" name people when another capitalised word follows.
-const FIRST_NAMES: &[&str] = &[
+const FIRST_NAMES_LIST: &[&str] = &[
     "jordan",
     "georgia",
     "paris",
@@ -281,7 +281,7 @@ const FIRST_NAMES: &[&str] = &[
 /// Generic feature words that may follow a name in lowercase and still be
 /// part of it when the gazetteer knows the longer name ("Qarachokh
 /// mountain", "Anbar province").
-const FEATURE_WORDS: &[&str] = &[
+const FEATURE_WORDS_LIST: &[&str] = &[
     "mountain",
     "mountains",
     "mount",
@@ -317,14 +317,14 @@ const FEATURE_WORDS: &[&str] = &[
 ];
 
 /// Words after a name that make it a first-level division.
-const ADMIN_WORDS: &[&str] =
+const ADMIN_WORDS_LIST: &[&str] =
     &["province", "governorate", "state", "region", "oblast", "prefecture", "territory", "emirate", "canton"];
 /// Words after a name that make it a second-level division.
-const ADMIN2_WORDS: &[&str] = &["district", "county", "parish", "municipality", "subdistrict", "borough"];
+const ADMIN2_WORDS_LIST: &[&str] = &["district", "county", "parish", "municipality", "subdistrict", "borough"];
 /// Words before "of X" that make X a populated place.
-const POPULATED_WORDS: &[&str] = &["city", "town", "village", "hamlet", "township", "suburb", "capital"];
+const POPULATED_WORDS_LIST: &[&str] = &["city", "town", "village", "hamlet", "township", "suburb", "capital"];
 /// Direction words that may precede a place inside a capitalised run.
-const DIRECTIONS: &[&str] = &[
+const DIRECTIONS_LIST: &[&str] = &[
     "north",
     "south",
     "east",
@@ -350,10 +350,65 @@ const DIRECTIONS: &[&str] = &[
 ];
 /// Capitalised words in caps headlines that are function words or pronouns
 /// and never an abbreviation of a place.
-const CAPS_STOP: &[&str] = &[
+const CAPS_STOP_LIST: &[&str] = &[
     "us", "me", "we", "he", "hi", "ok", "oh", "go", "do", "so", "no", "up", "am", "pm", "it", "is", "in", "or", "on",
     "at", "to", "an", "as", "be", "by", "if", "of", "my",
 ];
+
+fn connectors() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(CONNECTORS_LIST))
+}
+
+fn person_titles() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(PERSON_TITLES_LIST))
+}
+
+fn media_or_street_words() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(MEDIA_OR_STREET_WORDS_LIST))
+}
+
+fn first_names() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(FIRST_NAMES_LIST))
+}
+
+fn feature_words() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(FEATURE_WORDS_LIST))
+}
+
+fn admin_words() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(ADMIN_WORDS_LIST))
+}
+
+fn admin2_words() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(ADMIN2_WORDS_LIST))
+}
+
+fn populated_words() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(POPULATED_WORDS_LIST))
+}
+
+fn directions() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(DIRECTIONS_LIST))
+}
+
+fn caps_stop() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(CAPS_STOP_LIST))
+}
+
+fn institution_words() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(INSTITUTION_WORDS_LIST))
+}
 
 fn ambiguous_words() -> &'static HashSet<&'static str> {
     static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
@@ -396,7 +451,7 @@ enum Strength {
 
 /// Capitalised words that, after a place name, make an institution named
 /// for the place ("Dublin City Council", "Ohio State University").
-const INSTITUTION_WORDS: &[&str] = &[
+const INSTITUTION_WORDS_LIST: &[&str] = &[
     "city",
     "county",
     "state",
@@ -514,7 +569,11 @@ impl<'g> Matcher<'g> {
                 .or_else(|| {
                     // Loose spellings only mid-sentence: sentence-initial
                     // capitals say nothing about a word being a name.
-                    if t.sentence_start { None } else { self.longest(text, tokens, i, true, &mut scratch) }
+                    if t.sentence_start || t.end - t.start < 4 {
+                        None
+                    } else {
+                        self.longest(text, tokens, i, true, &mut scratch)
+                    }
                 })
                 .or_else(|| self.demonym(text, tokens, i, &mut scratch));
             match found {
@@ -536,9 +595,21 @@ impl<'g> Matcher<'g> {
         if s.key.is_empty() {
             return None;
         }
+        if loose {
+            // Only the first token's loose form is needed for the filter.
+            let first_len = s.key.len();
+            s.loose.clear();
+            s.loose.push(crate::gazetteer::build::LOOSE_TAG);
+            s.loose.extend_from_slice(normalize::loose_form(&s.key[..first_len]).as_bytes());
+            if !self.gazetteer.may_start(&s.loose) {
+                return None;
+            }
+        } else if !self.gazetteer.may_start(s.key.as_bytes()) {
+            return None;
+        }
         let lowercase_start = tokens[i].case == Case::Lower;
-        let mut best: Option<(usize, Vec<Posting>)> = None;
-        let mut shorter: Option<(usize, Vec<Posting>)> = None;
+        let mut best: Option<(usize, Lookup<'g>)> = None;
+        let mut shorter: Option<(usize, Lookup<'g>)> = None;
         let mut j = i;
         loop {
             let lookup = if loose {
@@ -549,12 +620,10 @@ impl<'g> Matcher<'g> {
             };
             let long_enough = !loose || s.key.len() >= 6;
             if lookup.is_match() && long_enough {
-                let postings: Vec<Posting> = lookup.postings().collect();
                 // A connector cannot end a name.
-                let last = tok(text, &tokens[j]).to_ascii_lowercase();
-                if !(j > i && CONNECTORS.contains(&last.as_str())) {
+                if !(j > i && connectors().contains(tok(text, &tokens[j]))) {
                     shorter = best.take();
-                    best = Some((j, postings));
+                    best = Some((j, lookup.clone()));
                 }
             }
             if !lookup.is_prefix || j + 1 >= tokens.len() {
@@ -568,10 +637,9 @@ impl<'g> Matcher<'g> {
             let ok = match next.case {
                 Case::Title | Case::Upper => true,
                 Case::Lower => {
-                    let w = next_word.to_ascii_lowercase();
                     lowercase_start
-                        || CONNECTORS.contains(&w.as_str())
-                        || FEATURE_WORDS.contains(&w.as_str())
+                        || connectors().contains(next_word)
+                        || feature_words().contains(next_word)
                         || tokens[j].gap == Gap::Hyphen
                 }
                 Case::NoLetters => false,
@@ -583,6 +651,8 @@ impl<'g> Matcher<'g> {
             fold_token_into(next_word, &mut s.key);
             j += 1;
         }
+        let best = best.map(|(j, l)| (j, l.postings().collect::<Vec<Posting>>()));
+        let shorter = shorter.map(|(j, l)| (j, l.postings().collect::<Vec<Posting>>()));
         let (mut last, mut candidates) = best?;
         // A lowercase feature word extends a name only when the shorter name
         // is the same place ("Qarachokh mountain"); "the Al-Qaim crossing"
@@ -606,8 +676,15 @@ impl<'g> Matcher<'g> {
     /// the next token, keep it in the span.
     fn stripped(&self, text: &str, tokens: &[Token], i: usize, s: &mut Scratch) -> Option<Mention> {
         let t = &tokens[i];
-        let w = tok(text, t).to_ascii_lowercase();
-        if !(w == "al" || w == "el" || (t.gap == Gap::Hyphen && normalize::ARTICLES.contains(&w.as_str()))) {
+        let w = tok(text, t);
+        if w.len() > 3 {
+            return None;
+        }
+        let article = |a: &&str| a.eq_ignore_ascii_case(w);
+        if !(w.eq_ignore_ascii_case("al")
+            || w.eq_ignore_ascii_case("el")
+            || (t.gap == Gap::Hyphen && normalize::ARTICLES.iter().any(article)))
+        {
             return None;
         }
         if !matches!(t.gap, Gap::Hyphen | Gap::Space) || i + 1 >= tokens.len() {
@@ -659,9 +736,11 @@ impl<'g> Matcher<'g> {
     fn cue_only_mentions(&self, text: &str, tokens: &[Token], out: &mut Vec<Mention>) {
         let mut extra: Vec<Mention> = Vec::new();
         for k in 0..tokens.len().saturating_sub(2) {
-            let w = lower(text, &tokens[k]);
-            let is_of = lower(text, &tokens[k + 1]) == "of";
-            if !(POPULATED_WORDS.contains(&w.as_str()) && w != "capital" && is_of && tokens[k].case == Case::Lower) {
+            if !tok(text, &tokens[k + 1]).eq_ignore_ascii_case("of") || tokens[k].case != Case::Lower {
+                continue;
+            }
+            let w = tok(text, &tokens[k]);
+            if !populated_words().contains(w) || w.eq_ignore_ascii_case("capital") {
                 continue;
             }
             let a = k + 2;
@@ -723,7 +802,7 @@ impl<'g> Matcher<'g> {
                     m.candidates.retain(|p| p.abbreviation);
                 }
             } else if first.line == LineStyle::Caps {
-                if CAPS_STOP.contains(&m.key.as_str()) && !first.dotted {
+                if caps_stop().contains(&m.key) && !first.dotted {
                     m.candidates.retain(|p| !p.abbreviation);
                 }
             } else {
@@ -732,7 +811,7 @@ impl<'g> Matcher<'g> {
             if m.candidates.is_empty() && !m.cues.populated {
                 continue;
             }
-            if m.first_token == m.last_token && FUNCTION_WORDS.contains(&m.key.as_str()) && !all_upper {
+            if m.first_token == m.last_token && function_words().contains(&m.key) && !all_upper {
                 continue;
             }
             // Context rules, on prose lines.
@@ -740,27 +819,27 @@ impl<'g> Matcher<'g> {
             // Preceded by a person's title: "Col. Barzanji", "President Obama".
             if m.first_token > 0 {
                 let prev = &tokens[m.first_token - 1];
-                let pw = lower(text, prev);
+                let pw = tok(text, prev);
                 let adjacent = matches!(prev.gap, Gap::Space | Gap::Break | Gap::AbbrevSpace)
                     && text[prev.end..first.start].trim_start_matches('.').trim().is_empty();
-                if adjacent && prev.case == Case::Title && PERSON_TITLES.contains(&pw.as_str()) {
+                if adjacent && prev.case == Case::Title && person_titles().contains(pw) {
                     continue;
                 }
             }
             // Followed by a media or street word: "Al-Ain media", "Washington
             // Post", "Dublin Road".
             if matches!(last.gap, Gap::Space) && m.last_token + 1 < tokens.len() {
-                let nw = lower(text, &tokens[m.last_token + 1]);
-                if MEDIA_OR_STREET_WORDS.contains(&nw.as_str()) && !m.cues.populated {
+                let nw = tok(text, &tokens[m.last_token + 1]);
+                if media_or_street_words().contains(nw) && !m.cues.populated {
                     continue;
                 }
-                if ADMIN_WORDS.contains(&nw.as_str()) {
+                if admin_words().contains(nw) {
                     m.cues.admin = true;
                 }
-                if ADMIN2_WORDS.contains(&nw.as_str()) {
+                if admin2_words().contains(nw) {
                     m.cues.admin2 = true;
                 }
-                if nw == "city" {
+                if nw.eq_ignore_ascii_case("city") {
                     m.cues.populated = true;
                 }
             }
@@ -774,12 +853,12 @@ impl<'g> Matcher<'g> {
                 headline_doubts.push(kept.len());
             }
             // "city of X", "town of X".
-            if m.first_token >= 2 && lower(text, &tokens[m.first_token - 1]) == "of" {
-                let w = lower(text, &tokens[m.first_token - 2]);
-                if POPULATED_WORDS.contains(&w.as_str()) {
+            if m.first_token >= 2 && tok(text, &tokens[m.first_token - 1]).eq_ignore_ascii_case("of") {
+                let w = tok(text, &tokens[m.first_token - 2]);
+                if populated_words().contains(w) {
                     m.cues.populated = true;
                 }
-                if ADMIN_WORDS.contains(&w.as_str()) {
+                if admin_words().contains(w) {
                     m.cues.admin = true;
                 }
             }
@@ -820,9 +899,9 @@ impl<'g> Matcher<'g> {
         if (left, right) == (m.first_token, m.last_token) {
             return false;
         }
-        let first_name = right > m.last_token && m.first_token == m.last_token && FIRST_NAMES.contains(&m.key.as_str());
+        let first_name = right > m.last_token && m.first_token == m.last_token && first_names().contains(&m.key);
         let next_is_institution =
-            right > m.last_token && INSTITUTION_WORDS.contains(&lower(text, &tokens[m.last_token + 1]).as_str());
+            right > m.last_token && institution_words().contains(tok(text, &tokens[m.last_token + 1]));
         if !first_name && left == m.first_token {
             match self.strength(m) {
                 Strength::Division => return false,
@@ -831,11 +910,12 @@ impl<'g> Matcher<'g> {
             }
         }
         let extra_right_ok = (m.last_token + 1..=right).all(|k| {
-            let w = lower(text, &tokens[k]);
-            ADMIN_WORDS.contains(&w.as_str())
-                || ADMIN2_WORDS.contains(&w.as_str())
+            let w = tok(text, &tokens[k]);
+            admin_words().contains(w)
+                || admin2_words().contains(w)
+                || feature_words().contains(w)
                 || matches!(
-                    w.as_str(),
+                    w,
                     "city"
                         | "river"
                         | "mountain"
@@ -853,8 +933,8 @@ impl<'g> Matcher<'g> {
                 )
         });
         let extra_left_ok = (left..m.first_token).all(|k| {
-            let w = lower(text, &tokens[k]);
-            DIRECTIONS.contains(&w.as_str()) || demonyms().contains_key(&normalize::fold_token(tok(text, &tokens[k])))
+            let w = tok(text, &tokens[k]);
+            directions().contains(w) || demonyms().contains_key(&normalize::fold_token(tok(text, &tokens[k])))
         });
         !(extra_right_ok && extra_left_ok)
     }
@@ -871,13 +951,14 @@ fn tok<'t>(text: &'t str, t: &Token) -> &'t str {
     &text[t.start..t.end]
 }
 
-fn lower(text: &str, t: &Token) -> String {
-    tok(text, t).to_ascii_lowercase()
+fn name_particles() -> &'static WordSet {
+    static S: OnceLock<WordSet> = OnceLock::new();
+    S.get_or_init(|| WordSet::new(&["al", "el", "bin", "ibn", "abu", "bint"]))
 }
 
 /// A token that can be part of a multi-word proper name.
 fn name_word(text: &str, t: &Token) -> bool {
-    matches!(t.case, Case::Title | Case::Upper) && !FUNCTION_WORDS.contains(&lower(text, t).as_str())
+    matches!(t.case, Case::Title | Case::Upper) && !function_words().contains(tok(text, t))
 }
 
 /// The capitalised run around tokens `a..=b`: neighbours joined by a space
@@ -888,27 +969,30 @@ fn run_bounds(text: &str, tokens: &[Token], a: usize, b: usize) -> (usize, usize
     while left > 0 {
         let p = &tokens[left - 1];
         let joined = matches!(p.gap, Gap::Space | Gap::Hyphen);
-        let particle =
-            p.case == Case::Lower && matches!(lower(text, p).as_str(), "al" | "el" | "bin" | "ibn" | "abu" | "bint");
+        let particle = p.case == Case::Lower && name_particles().contains(tok(text, p));
         if joined && ((name_word(text, p) && !p.sentence_start) || particle) {
             left -= 1;
         } else {
             break;
         }
     }
+    (left, run_right(text, tokens, b))
+}
+
+/// The last token of the capitalised run that continues from token `b`.
+fn run_right(text: &str, tokens: &[Token], b: usize) -> usize {
     let mut right = b;
     while right + 1 < tokens.len() {
         let t = &tokens[right];
         let n = &tokens[right + 1];
         let joined = matches!(t.gap, Gap::Space | Gap::Hyphen);
-        if joined && name_word(text, n) {
+        if !joined {
+            break;
+        }
+        if name_word(text, n) {
             right += 1;
-        } else if joined
-            && n.case == Case::Lower
-            && matches!(
-                lower(text, n).as_str(),
-                "al" | "el" | "bin" | "ibn" | "abu" | "bint" | "van" | "von" | "de" | "da"
-            )
+        } else if n.case == Case::Lower
+            && (name_particles().contains(tok(text, n)) || matches!(tok(text, n), "van" | "von" | "de" | "da"))
             && matches!(n.gap, Gap::Space | Gap::Hyphen)
             && tokens.get(right + 2).is_some_and(|nn| name_word(text, nn))
         {
@@ -917,13 +1001,12 @@ fn run_bounds(text: &str, tokens: &[Token], a: usize, b: usize) -> (usize, usize
             break;
         }
     }
-    (left, right)
+    right
 }
 
 /// Last words of multi-word capitalised names in the text that no mention
 /// covers whole: "Haider al-Abadi" gives "abadi", "Mike Pregent" "pregent".
 fn surnames(text: &str, tokens: &[Token], mentions: &[Mention]) -> HashSet<String> {
-    let whole: HashSet<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
     let mut out = HashSet::new();
     let mut k = 0;
     while k < tokens.len() {
@@ -931,10 +1014,9 @@ fn surnames(text: &str, tokens: &[Token], mentions: &[Mention]) -> HashSet<Strin
             k += 1;
             continue;
         }
-        let (_, right) = run_bounds(text, tokens, k, k);
-        let start = k;
-        let words = right - start + 1;
-        if words >= 2 && !whole.contains(&(start, right)) {
+        // Runs are found left to right, so only the right edge is needed.
+        let right = run_right(text, tokens, k);
+        if right > k && !mentions.iter().any(|m| m.first_token == k && m.last_token == right) {
             out.insert(normalize::fold_token(tok(text, &tokens[right])));
         }
         k = right + 1;

@@ -72,6 +72,11 @@ fn target_re() -> &'static Regex {
 pub fn phrase_before(text: &str, anchor_start: usize) -> Option<RelativePhrase> {
     let from = floor_boundary(text, anchor_start.saturating_sub(160));
     let window = &text[from..anchor_start];
+    // Every phrase ends in one of these words: skip the regexes otherwise.
+    let last_word = window.trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    if !["of", "near", "outside", "to"].iter().any(|w| w.eq_ignore_ascii_case(last_word)) {
+        return None;
+    }
     if let Some(c) = distance_re().captures(window) {
         let m = c.get(0)?;
         let n: f64 = c.name("n")?.as_str().replace(',', ".").parse().ok()?;

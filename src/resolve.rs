@@ -269,8 +269,24 @@ impl<'g> Resolver<'g> {
             // an alternate name ("Iraq" is also an alternate name of Arak).
             let country_by_name =
                 grp.candidates.iter().any(|(p, place, _)| place.kind == Kind::Country && p.variant == Variant::Primary);
+            // A province named after its capital: the city, unless a cue
+            // says province ("Geneva", "Kirkuk").
+            let capitals: Vec<u32> = grp
+                .candidates
+                .iter()
+                .filter(|(_, c, _)| c.kind.is_populated())
+                .filter(|(_, c, _)| {
+                    grp.candidates
+                        .iter()
+                        .any(|(_, a, _)| a.kind == Kind::Admin1 && a.country == c.country && a.name == c.admin1)
+                })
+                .map(|(p, _, _)| p.place)
+                .collect();
             for (p, place, s) in &mut grp.candidates {
                 *s = prior(place, p.variant) + self.prior_bonus(place) + cue_bonus(&cues, place);
+                if capitals.contains(&p.place) && !cues.admin {
+                    *s += 0.6;
+                }
                 if country_by_name && place.kind != Kind::Country && p.variant != Variant::Primary {
                     *s -= 1.5;
                 }

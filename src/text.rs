@@ -143,11 +143,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         // "U.S." does not end a sentence (the rare sentence-final "U.S." is
         // missed, which only matters for sentence-initial filtering).
         // A period right after a non-final abbreviation does not end the sentence.
-        if bytes.get(i) == Some(&b'.') {
-            let lower = word.to_ascii_lowercase();
-            if NON_FINAL_ABBREVIATIONS.contains(&lower.as_str()) && case != Case::Lower {
-                i += 1;
-            }
+        if bytes.get(i) == Some(&b'.')
+            && case != Case::Lower
+            && word.len() <= 6
+            && NON_FINAL_ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+        {
+            i += 1;
         }
     }
     mark_lines(text, &mut tokens);
@@ -161,7 +162,10 @@ fn scan_word(text: &str, i: usize) -> (usize, bool) {
     // Dotted abbreviation: letter '.' letter '.' ...
     let mut j = i;
     let mut letters = 0;
-    while let Some(c) = text[j..].chars().next() {
+    // Only "X." can start a dotted abbreviation.
+    let second = text[i..].chars().next().map_or(0, char::len_utf8);
+    let maybe_dotted = bytes.get(i + second) == Some(&b'.');
+    while let Some(c) = text[j..].chars().next().filter(|_| maybe_dotted) {
         let k = j + c.len_utf8();
         if !c.is_alphabetic() || bytes.get(k) != Some(&b'.') {
             break;
@@ -174,6 +178,10 @@ fn scan_word(text: &str, i: usize) -> (usize, bool) {
     }
     let mut j = i;
     while j < bytes.len() {
+        if bytes[j].is_ascii_alphanumeric() {
+            j += 1;
+            continue;
+        }
         let Some(c) = text[j..].chars().next() else { break };
         if is_word_char(c) || c == '\u{0301}' || c == '\u{0308}' {
             j += c.len_utf8();
@@ -205,7 +213,7 @@ fn classify_gap(text: &str, i: usize, word: &str, dotted: bool) -> Gap {
         [b',', b' ', ..] if next_is_word(2) => Gap::Comma,
         [b'.', b' ', ..] if !dotted && next_is_word(2) => {
             let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-            if initial || JOINING_ABBREVIATIONS.contains(&word.to_ascii_lowercase().as_str()) {
+            if initial || JOINING_ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
                 Gap::AbbrevSpace
             } else {
                 Gap::Break
@@ -225,6 +233,25 @@ fn classify_gap(text: &str, i: usize, word: &str, dotted: bool) -> Gap {
 
 /// The capitalisation of a word.
 pub fn case_of(word: &str) -> Case {
+    let b = word.as_bytes();
+    if b.is_ascii() {
+        let (mut upper, mut lower, mut first_upper) = (false, false, None);
+        for c in b {
+            if c.is_ascii_uppercase() {
+                upper = true;
+                first_upper.get_or_insert(true);
+            } else if c.is_ascii_lowercase() {
+                lower = true;
+                first_upper.get_or_insert(false);
+            }
+        }
+        return match (upper, lower, first_upper) {
+            (false, false, _) => Case::NoLetters,
+            (true, false, _) => Case::Upper,
+            (_, true, Some(true)) => Case::Title,
+            _ => Case::Lower,
+        };
+    }
     let mut upper = 0;
     let mut lower = 0;
     let mut first_upper = None;
@@ -265,40 +292,19 @@ fn mark_lines(text: &str, tokens: &mut [Token]) {
         let line = &mut tokens[line_begin..end];
         let words: Vec<&Token> = line.iter().filter(|t| t.case != Case::NoLetters).collect();
         let n = words.len();
-        let style = if n >= 3 {
-            let caps = words.iter().filter(|t| t.case == Case::Upper).count();
-            let title = words
-                .iter()
-                .filter(|t| {
-                    t.case != Case::Lower
-                        || FUNCTION_WORDS.contains(&text[t.start..t.end].to_ascii_lowercase().as_str())
-                })
-                .count();
-            let capitalised_function = words
-                .iter()
-                .filter(|t| {
-                    t.case == Case::Title
-                        && FUNCTION_WORDS.contains(&text[t.start..t.end].to_ascii_lowercase().as_str())
-                })
-                .count();
-            if caps * 10 >= n * 8 {
-                LineStyle::Caps
-            } else if title * 10 >= n * 9 && (capitalised_function > 0 || n <= 12) {
-                LineStyle::Title
-            } else {
-                LineStyle::Prose
-            }
-        } else {
-            LineStyle::Prose
-        };
+        let style = if n >= 3 { line_style(text, &words) } else { LineStyle::Prose };
         for (j, t) in line.iter_mut().enumerate() {
             t.line = style;
             if j == 0 {
                 t.sentence_start = true;
             }
         }
-        // List items: separated by ; : , | or line edges.
+        // List items: separated by ; : , | or line edges. Only lowercase
+        // words need to know (capitalised ones are candidates anyway).
         for idx in line_begin..end {
+            if tokens[idx].case != Case::Lower {
+                continue;
+            }
             let before = text[..tokens[idx].start].trim_end_matches([' ', '\t']);
             let after = text[tokens[idx].end..].trim_start_matches([' ', '\t']);
             let mut after_item = after;
@@ -324,6 +330,34 @@ fn mark_lines(text: &str, tokens: &mut [Token]) {
         line_begin = end;
         k = end;
     }
+}
+
+/// The style of a line of at least three words. Prose lines are recognised
+/// early, at their first few lowercase content words.
+fn line_style(text: &str, words: &[&Token]) -> LineStyle {
+    let n = words.len();
+    let caps = words.iter().filter(|t| t.case == Case::Upper).count();
+    if caps * 10 >= n * 8 {
+        return LineStyle::Caps;
+    }
+    // Title Case: at least 90% of the words capitalised or function words.
+    let allowed_lower = n - (n * 9).div_ceil(10);
+    let mut lower_content = 0;
+    let mut capitalised_function = 0;
+    for t in words {
+        let w = &text[t.start..t.end];
+        match t.case {
+            Case::Lower if !function_words().contains(w) => {
+                lower_content += 1;
+                if lower_content > allowed_lower {
+                    return LineStyle::Prose;
+                }
+            }
+            Case::Title if w.len() <= 5 && function_words().contains(w) => capitalised_function += 1,
+            _ => {}
+        }
+    }
+    if capitalised_function > 0 || n <= 12 { LineStyle::Title } else { LineStyle::Prose }
 }
 
 /// Converts byte offsets of one text into Unicode code point offsets, for
@@ -404,4 +438,41 @@ mod tests {
         assert_eq!(c.at(hit), 13);
         assert_eq!(c.at(hit + "Hīt".len()), 16);
     }
+}
+
+/// A set of lowercase ASCII words, tested case-insensitively without
+/// allocating.
+#[derive(Debug)]
+pub struct WordSet {
+    words: rustc_hash::FxHashSet<&'static [u8]>,
+    max_len: usize,
+}
+
+impl WordSet {
+    /// A set of the given lowercase words.
+    pub fn new(words: &[&'static str]) -> WordSet {
+        WordSet {
+            words: words.iter().map(|w| w.as_bytes()).collect(),
+            max_len: words.iter().map(|w| w.len()).max().unwrap_or(0),
+        }
+    }
+
+    /// Whether `word`, lowercased, is in the set.
+    pub fn contains(&self, word: &str) -> bool {
+        let b = word.as_bytes();
+        if b.len() > self.max_len || b.len() > 32 {
+            return false;
+        }
+        let mut buf = [0u8; 32];
+        for (d, s) in buf.iter_mut().zip(b) {
+            *d = s.to_ascii_lowercase();
+        }
+        self.words.contains(&buf[..b.len()])
+    }
+}
+
+/// [`FUNCTION_WORDS`] as a set.
+pub fn function_words() -> &'static WordSet {
+    static S: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    S.get_or_init(|| WordSet::new(FUNCTION_WORDS))
 }

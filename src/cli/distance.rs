@@ -21,7 +21,9 @@ use super::common::{GazetteerArgs, ResolveArgs, Sink};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Two or more places: names ("Fallujah") or `lat,lon` ("33.35,43.79").
-    #[arg(value_name = "PLACE", num_args = 2.., required = true, allow_hyphen_values = true)]
+    /// Put `--` before a place that starts with a minus sign:
+    /// `geoevent distance -- -33.87,151.21 Baghdad`.
+    #[arg(value_name = "PLACE", num_args = 2.., required = true)]
     pub places: Vec<String>,
     /// Every pair instead of consecutive pairs.
     #[arg(long)]

@@ -6,11 +6,11 @@
 //!
 //! # Format (all integers little-endian)
 //! ```text
-//! magic    8 bytes  b"GEOEVIX1"
+//! magic    8 bytes  b"GEOEVIX2"
 //! count    u32      number of places
 //! reserved u32
-//! 7 x u64           places_off, strings_off, strings_len, postings_off,
-//!                   postings_len, fst_off, fst_len
+//! 9 x u64           places_off, strings_off, strings_len, postings_off,
+//!                   postings_len, fst_off, fst_len, filter_off, filter_len
 //! places   count x 36-byte records: lat_e6 i32, lon_e6 i32, population u32
 //!          (u32::MAX = unknown), id, name, admin1, alt_names, source (u32
 //!          string offsets), kind u8, country [u8; 2], pad u8
@@ -20,17 +20,22 @@
 //! fst      key -> u64: bit 63 set when the key is a token prefix of a longer
 //!          key; low bits: 1 + posting offset / 4, or 0 when the key is only
 //!          a prefix. Loose keys are stored behind a 0x01 byte.
+//! filter   a bitset of FILTER_BITS bits: bit fnv1a(first token of a key)
+//!          % FILTER_BITS is set for every key (loose keys with their tag),
+//!          so most words that start no name are rejected without a lookup.
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::normalize::{ARTICLES, is_abbreviation, loose_key, name_tokens};
+use super::normalize::{ARTICLES, fnv1a, is_abbreviation, loose_key, name_tokens};
 use super::record::PlaceRecord;
 
 /// File magic of a geoevent gazetteer index.
-pub const MAGIC: &[u8; 8] = b"GEOEVIX1";
+pub const MAGIC: &[u8; 8] = b"GEOEVIX2";
 /// Byte length of the fixed header.
-pub const HEADER_LEN: usize = 8 + 4 + 4 + 7 * 8;
+pub const HEADER_LEN: usize = 8 + 4 + 4 + 9 * 8;
+/// Number of bits in the first-token filter (512 KiB).
+pub const FILTER_BITS: u64 = 1 << 22;
 /// Byte length of one place record.
 pub const RECORD_LEN: usize = 36;
 /// Bit set in an fst value when the key continues in a longer key.
@@ -179,6 +184,12 @@ pub fn build_index(rows: &[PlaceRecord]) -> Result<Vec<u8>, String> {
     }
     mark_prefixes(&mut keys);
 
+    let mut filter = vec![0u8; (FILTER_BITS / 8) as usize];
+    for key in keys.keys() {
+        let first = key.split(|b| *b == b' ').next().unwrap_or(key);
+        let bit = fnv1a(first) % FILTER_BITS;
+        filter[(bit / 8) as usize] |= 1 << (bit % 8);
+    }
     let mut postings: Vec<u8> = Vec::new();
     let mut fst_builder = fst::MapBuilder::memory();
     for (key, entry) in &keys {
@@ -211,6 +222,7 @@ pub fn build_index(rows: &[PlaceRecord]) -> Result<Vec<u8>, String> {
     let pad = (4 - (postings_off % 4)) % 4;
     let postings_off = postings_off + pad;
     let fst_off = postings_off + postings.len() as u64;
+    let filter_off = fst_off + fst_bytes.len() as u64;
     for v in [
         places_off,
         strings_off,
@@ -219,6 +231,8 @@ pub fn build_index(rows: &[PlaceRecord]) -> Result<Vec<u8>, String> {
         postings.len() as u64,
         fst_off,
         fst_bytes.len() as u64,
+        filter_off,
+        filter.len() as u64,
     ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
@@ -227,5 +241,6 @@ pub fn build_index(rows: &[PlaceRecord]) -> Result<Vec<u8>, String> {
     out.extend(std::iter::repeat_n(0u8, pad as usize));
     out.extend_from_slice(&postings);
     out.extend_from_slice(&fst_bytes);
+    out.extend_from_slice(&filter);
     Ok(out)
 }

@@ -23,6 +23,11 @@ use crate::error::{Error, Result};
 
 static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.idx"));
 
+/// The compiled index of the embedded gazetteer.
+pub fn embedded_index_bytes() -> &'static [u8] {
+    EMBEDDED
+}
+
 /// Bytes an index lives in.
 #[derive(Clone)]
 enum Bytes {
@@ -124,6 +129,7 @@ pub struct Gazetteer {
     places_off: usize,
     strings: (usize, usize),
     postings: (usize, usize),
+    filter: (usize, usize),
     fst: fst::Map<Slice>,
     countries: HashMap<[u8; 2], u32>,
     admin1s: HashMap<([u8; 2], String), u32>,
@@ -188,16 +194,28 @@ impl Gazetteer {
             return Err(corrupt("not a geoevent gazetteer index (bad magic)"));
         }
         let count = u32_at(b, 8).ok_or_else(|| corrupt("truncated header"))?;
-        let mut v = [0usize; 7];
+        let mut v = [0usize; 9];
         for (i, slot) in v.iter_mut().enumerate() {
             *slot = u64_at(b, 16 + 8 * i).ok_or_else(|| corrupt("truncated header"))? as usize;
         }
-        let [places_off, strings_off, strings_len, postings_off, postings_len, fst_off, fst_len] = v;
+        let [
+            places_off,
+            strings_off,
+            strings_len,
+            postings_off,
+            postings_len,
+            fst_off,
+            fst_len,
+            filter_off,
+            filter_len,
+        ] = v;
         let in_bounds = |off: usize, len: usize| off.checked_add(len).is_some_and(|e| e <= b.len());
         if !in_bounds(places_off, count as usize * build::RECORD_LEN)
             || !in_bounds(strings_off, strings_len)
             || !in_bounds(postings_off, postings_len)
             || !in_bounds(fst_off, fst_len)
+            || !in_bounds(filter_off, filter_len)
+            || filter_len as u64 * 8 != build::FILTER_BITS
         {
             return Err(corrupt("section out of bounds (truncated file?)"));
         }
@@ -209,6 +227,7 @@ impl Gazetteer {
             places_off,
             strings: (strings_off, strings_len),
             postings: (postings_off, postings_len),
+            filter: (filter_off, filter_len),
             fst,
             countries: HashMap::new(),
             admin1s: HashMap::new(),
@@ -322,6 +341,14 @@ impl Gazetteer {
             return None;
         }
         self.admin1s.get(&([b[0], b[1]], name.to_string())).and_then(|i| self.place(*i))
+    }
+
+    /// Whether some key may start with this folded first token (`false`
+    /// means certainly not; `true` may be wrong about one time in twenty).
+    pub fn may_start(&self, first_token: &[u8]) -> bool {
+        let bit = normalize::fnv1a(first_token) % build::FILTER_BITS;
+        let (off, _) = self.filter;
+        self.bytes.as_ref()[off + (bit / 8) as usize] & (1 << (bit % 8)) != 0
     }
 
     /// Look up a normalised key (see [`normalize::name_key`]).

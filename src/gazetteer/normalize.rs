@@ -118,6 +118,17 @@ pub fn loose_form(key: &str) -> String {
     String::from_utf8(mapped).unwrap_or_default()
 }
 
+/// Stable 64-bit FNV-1a hash, for the index's first-token filter (the same
+/// at build time and at run time, on every platform).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

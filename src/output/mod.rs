@@ -105,12 +105,13 @@ pub struct FeatureWriter<W: Write> {
     pretty: bool,
     count: u64,
     started: bool,
+    buf: Vec<u8>,
 }
 
 impl<W: Write> FeatureWriter<W> {
     /// A writer of `format` with coordinates rounded to `decimals`.
     pub fn new(out: W, format: Format, decimals: u32, pretty: bool) -> Self {
-        FeatureWriter { out, format, decimals, pretty, count: 0, started: false }
+        FeatureWriter { out, format, decimals, pretty, count: 0, started: false, buf: Vec::with_capacity(1024) }
     }
 
     fn start(&mut self) -> std::io::Result<()> {
@@ -143,12 +144,14 @@ impl<W: Write> FeatureWriter<W> {
             Format::Geojsonseq => self.out.write_all(b"\x1e")?,
             Format::Ndjson => {}
         }
+        self.buf.clear();
         let r = if self.pretty && self.format == Format::Geojson {
-            serde_json::to_writer_pretty(&mut self.out, &f)
+            serde_json::to_writer_pretty(&mut self.buf, &f)
         } else {
-            serde_json::to_writer(&mut self.out, &f)
+            serde_json::to_writer(&mut self.buf, &f)
         };
         r.map_err(std::io::Error::other)?;
+        self.out.write_all(&self.buf)?;
         if self.format != Format::Geojson {
             self.out.write_all(b"\n")?;
         }
@@ -191,11 +194,15 @@ impl AtomicFile {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(".geoevent-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|e| Error::io(target, e))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".geoevent-").suffix(".tmp");
+        // Temporary files are private (0600); the output is an ordinary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(target, e))?;
         Ok(AtomicFile { target: target.to_path_buf(), temp })
     }
 

@@ -5,5 +5,6 @@ mod eval;
 mod gazetteer;
 mod geodesy;
 mod places;
+mod readme;
 mod resolve;
 mod util;
