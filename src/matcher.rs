@@ -563,6 +563,16 @@ impl<'g> Matcher<'g> {
                 i += 1;
                 continue;
             }
+            // A function word ("The", "In") never names a place alone; it
+            // can only start a longer name ("The Hague", "In Salah").
+            if function_words().contains(tok(text, t))
+                && !(matches!(t.gap, Gap::Space | Gap::Hyphen)
+                    && tokens.get(i + 1).is_some_and(|n| matches!(n.case, Case::Title | Case::Upper)))
+                && t.case != Case::Upper
+            {
+                i += 1;
+                continue;
+            }
             let found = self
                 .longest(text, tokens, i, false, &mut scratch)
                 .or_else(|| self.stripped(text, tokens, i, &mut scratch))

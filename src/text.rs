@@ -300,8 +300,15 @@ fn mark_lines(text: &str, tokens: &mut [Token]) {
             }
         }
         // List items: separated by ; : , | or line edges. Only lowercase
-        // words need to know (capitalised ones are candidates anyway).
+        // words need to know (capitalised ones are candidates anyway), and
+        // only on lines with list punctuation.
+        let line_text = &bytes[tokens[line_begin].start..tokens[end - 1].end];
+        let has_list_punct =
+            line_text.iter().any(|b| matches!(b, b';' | b'|' | b':')) || line_begin == 0 && end - line_begin <= 1;
         for idx in line_begin..end {
+            if !has_list_punct && end - line_begin > 1 {
+                break;
+            }
             if tokens[idx].case != Case::Lower {
                 continue;
             }
