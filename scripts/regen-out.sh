@@ -21,6 +21,8 @@ mkdir -p "$dest"
 
 "$bin" places --pretty examples/reports -o "$dest/places.geojson"
 "$bin" places --format geojsonseq examples/reports -o "$dest/places.geojsonseq"
+"$bin" extract --pretty examples/reports -o "$dest/events.geojson"
+"$bin" extract --layer events --format ndjson examples/reports -o "$dest/events.ndjson"
 "$bin" distance --format geojson --matrix Fallujah Baghdad Ramadi Mosul -o "$dest/distances.geojson"
 "$bin" distance --matrix Fallujah Baghdad Ramadi Mosul -o "$dest/distances.txt"
 

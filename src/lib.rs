@@ -20,6 +20,7 @@
 
 pub mod error;
 pub mod eval;
+pub mod events;
 pub mod gazetteer;
 pub mod geodesy;
 pub mod input;

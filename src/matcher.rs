@@ -35,6 +35,10 @@ pub struct Cues {
     pub lowercase: bool,
     /// A demonym ("Iraqi"), matched only when asked for.
     pub demonym: bool,
+    /// A US state abbreviation after "City, " ("La.", "N.Y.", "TX").
+    pub us_state: bool,
+    /// Right after a locative preposition ("near X", "in X", "outside X").
+    pub locative: bool,
 }
 
 /// A place-name mention found in text.
@@ -421,6 +425,28 @@ fn ambiguous_words() -> &'static HashSet<&'static str> {
     })
 }
 
+/// US state abbreviations (AP style with periods, and postal codes), longest
+/// first, with the state's name.
+fn us_states() -> &'static Vec<(String, String)> {
+    static S: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut v = Vec::new();
+        for line in include_str!("../data/us_state_abbreviations.csv").lines().skip(1) {
+            let f: Vec<&str> = line.split(',').map(str::trim).collect();
+            if f.len() < 3 {
+                continue;
+            }
+            for abbr in [f[1], f[2]] {
+                if !abbr.is_empty() {
+                    v.push((abbr.to_string(), f[0].to_string()));
+                }
+            }
+        }
+        v.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
+        v
+    })
+}
+
 /// Demonyms by folded key, to ISO country code.
 fn demonyms() -> &'static HashMap<String, &'static str> {
     static S: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
@@ -594,6 +620,7 @@ impl<'g> Matcher<'g> {
                 None => i += 1,
             }
         }
+        self.state_abbreviations(text, tokens, &mut out);
         self.cue_only_mentions(text, tokens, &mut out);
         self.filter(text, tokens, out)
     }
@@ -741,6 +768,49 @@ impl<'g> Matcher<'g> {
         }
     }
 
+    /// US state abbreviations after a place and a comma: "Alexandria, La.",
+    /// "Charleston, W.Va.", "Albany, N.Y.", "Austin, TX".
+    fn state_abbreviations(&self, text: &str, tokens: &[Token], out: &mut Vec<Mention>) {
+        let mut extra = Vec::new();
+        for m in out.iter() {
+            if tokens[m.last_token].gap != Gap::Comma || m.last_token + 1 >= tokens.len() {
+                continue;
+            }
+            let at = tokens[m.last_token + 1].start;
+            let rest = &text[at..];
+            let Some((len, state)) = us_states().iter().find_map(|(abbr, state)| {
+                let ok = rest.starts_with(abbr.as_str())
+                    && !rest[abbr.len()..].chars().next().is_some_and(|c| c.is_alphanumeric());
+                ok.then_some((abbr.len(), state))
+            }) else {
+                continue;
+            };
+            let Some(place) = self.gazetteer.admin1("US", state) else { continue };
+            let end = at + len;
+            let last = (m.last_token + 1..tokens.len())
+                .take_while(|&k| tokens[k].end <= end)
+                .last()
+                .unwrap_or(m.last_token + 1);
+            let mut mention = self.mention(
+                text,
+                tokens,
+                m.last_token + 1,
+                last,
+                vec![Posting { place: place.index, variant: Variant::Alternate, abbreviation: true }],
+            );
+            mention.end = end;
+            mention.cues.admin = true;
+            mention.cues.us_state = true;
+            extra.push(mention);
+        }
+        for e in extra {
+            if !out.iter().any(|m| m.start < e.end && e.start < m.end) {
+                out.push(e);
+            }
+        }
+        out.sort_by_key(|m| m.start);
+    }
+
     /// Names the gazetteer lacks but context marks as places: "the village of
     /// Ain Nasir", "Mulla Qarah district".
     fn cue_only_mentions(&self, text: &str, tokens: &[Token], out: &mut Vec<Mention>) {
@@ -792,6 +862,10 @@ impl<'g> Matcher<'g> {
         let mut kept: Vec<Mention> = Vec::with_capacity(mentions.len());
         let mut headline_doubts: Vec<usize> = Vec::new();
         for mut m in mentions {
+            if m.cues.us_state {
+                kept.push(m);
+                continue;
+            }
             let first = &tokens[m.first_token];
             let last = &tokens[m.last_token];
             let surface = &text[m.start..m.end];
@@ -861,6 +935,18 @@ impl<'g> Matcher<'g> {
                     continue;
                 }
                 headline_doubts.push(kept.len());
+            }
+            if m.first_token > 0 && !first.sentence_start {
+                let p = &tokens[m.first_token - 1];
+                if p.case == Case::Lower
+                    && matches!(p.gap, Gap::Space)
+                    && matches!(
+                        tok(text, p),
+                        "in" | "near" | "outside" | "around" | "at" | "towards" | "toward" | "from" | "into"
+                    )
+                {
+                    m.cues.locative = true;
+                }
             }
             // "city of X", "town of X".
             if m.first_token >= 2 && tok(text, &tokens[m.first_token - 1]).eq_ignore_ascii_case("of") {

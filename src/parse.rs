@@ -105,10 +105,16 @@ impl<'g> Geoparser<'g> {
 
     /// Run the pipeline over `text`.
     pub fn analyse(&self, text: &str) -> Analysis<'g> {
+        self.analyse_with_context(text, &[])
+    }
+
+    /// Run the pipeline over `text`, with countries known from elsewhere
+    /// (the actors a report names) as weak context for resolution.
+    pub fn analyse_with_context(&self, text: &str, countries: &[String]) -> Analysis<'g> {
         let tokens = tokenize(text);
         let mentions = self.matcher.find(text, &tokens);
         let comma_next = comma_links(&tokens, &mentions);
-        let decisions = self.resolver.resolve(&mentions, &comma_next);
+        let decisions = self.resolver.resolve_with_context(&mentions, &comma_next, countries);
         let mut places: Vec<PlaceMention<'g>> = Vec::with_capacity(mentions.len());
         for (m, d) in mentions.iter().zip(decisions) {
             if let Some(p) = to_place_mention(text, m, d) {

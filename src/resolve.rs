@@ -121,7 +121,9 @@ pub fn prior(place: &Place<'_>, variant: Variant) -> f64 {
         Kind::Natural | Kind::Facility => 2.2,
         Kind::Admin2 => 1.5,
         Kind::City | Kind::Town | Kind::Village => {
-            let pop = place.population.unwrap_or(0).max(1) as f64;
+            // GeoNames leaves many towns' population unknown; count those
+            // as a village of about a thousand.
+            let pop = place.population.unwrap_or(1_000).max(1) as f64;
             0.5 * pop.log10() + if place.kind == Kind::City { 0.2 } else { 0.0 }
         }
     };
@@ -159,6 +161,7 @@ struct GroupCues {
     lowercase_only: bool,
     demonym: bool,
     multiword: bool,
+    locative: bool,
 }
 
 const MAX_CANDIDATES: usize = 24;
@@ -203,6 +206,17 @@ impl<'g> Resolver<'g> {
     /// `mentions`. `comma_next[i]` is the index of the mention right after
     /// mention `i` and a comma, if any.
     pub fn resolve(&self, mentions: &[Mention], comma_next: &[Option<usize>]) -> Vec<Decision<'g>> {
+        self.resolve_with_context(mentions, comma_next, &[])
+    }
+
+    /// [`Resolver::resolve`] with countries known from outside the place
+    /// names (a report's actors): candidates there gain a little.
+    pub fn resolve_with_context(
+        &self,
+        mentions: &[Mention],
+        comma_next: &[Option<usize>],
+        countries: &[String],
+    ) -> Vec<Decision<'g>> {
         let g = self.gazetteer;
         // Group mentions by key.
         let mut by_key: HashMap<&str, usize> = HashMap::new();
@@ -224,6 +238,7 @@ impl<'g> Resolver<'g> {
                         lowercase_only: true,
                         demonym: false,
                         multiword: m.key.contains(' '),
+                        locative: false,
                     },
                     _key: std::marker::PhantomData,
                 });
@@ -247,6 +262,7 @@ impl<'g> Resolver<'g> {
             c.populated |= m.cues.populated;
             c.surname |= m.cues.surname;
             c.demonym |= m.cues.demonym;
+            c.locative |= m.cues.locative;
             // A common word is risky unless some mention of it is mid-sentence.
             c.common_word |= m.cues.common_word;
             c.all_sentence_start &= m.cues.sentence_start;
@@ -269,6 +285,7 @@ impl<'g> Resolver<'g> {
             // an alternate name ("Iraq" is also an alternate name of Arak).
             let country_by_name =
                 grp.candidates.iter().any(|(p, place, _)| place.kind == Kind::Country && p.variant == Variant::Primary);
+            let any_country = grp.candidates.iter().any(|(_, place, _)| place.kind == Kind::Country);
             // A province named after its capital: the city, unless a cue
             // says province ("Geneva", "Kirkuk").
             let capitals: Vec<u32> = grp
@@ -284,6 +301,9 @@ impl<'g> Resolver<'g> {
                 .collect();
             for (p, place, s) in &mut grp.candidates {
                 *s = prior(place, p.variant) + self.prior_bonus(place) + cue_bonus(&cues, place);
+                if !any_country && countries.iter().any(|c| c == place.country) {
+                    *s += 1.5;
+                }
                 if capitals.contains(&p.place) && !cues.admin {
                     *s += 0.6;
                 }
@@ -376,6 +396,10 @@ fn cue_bonus(grp: &GroupCues, place: &Place<'_>) -> f64 {
             Kind::Country => -1.0,
             _ => 0.0,
         };
+    }
+    // "near X", "in X": a locative preposition before a capitalised name.
+    if grp.locative && !matches!(place.kind, Kind::Country | Kind::Admin1) {
+        b += 0.8;
     }
     // A name of several words is rarely anything but the place it names.
     if grp.multiword {

@@ -3,6 +3,7 @@
 mod common;
 mod distance;
 mod eval;
+mod extract;
 mod gazetteer;
 mod places;
 mod resolve;
@@ -28,6 +29,8 @@ pub struct Opts {
 pub enum Command {
     /// Find and resolve every place mention: one Point feature per mention.
     Places(places::Args),
+    /// Extract events and distance claims: one feature per event.
+    Extract(extract::Args),
     /// Geodesic distance, bearing and direction between places.
     Distance(distance::Args),
     /// List the gazetteer candidates of a name with their scores.
@@ -43,6 +46,7 @@ pub enum Command {
 pub fn run(opts: Opts) -> anyhow::Result<ExitCode> {
     match opts.command {
         Command::Places(a) => places::run(a),
+        Command::Extract(a) => extract::run(a),
         Command::Distance(a) => distance::run(a),
         Command::Resolve(a) => resolve::run(a),
         Command::Gazetteer(c) => gazetteer::run(c),

@@ -6,6 +6,7 @@
 //! decimals (6 by default, about 0.1 m). Feature ids are integers counted
 //! from 1 in output order. No `crs` member is written.
 
+pub mod events;
 pub mod places;
 
 use std::io::Write;

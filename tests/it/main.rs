@@ -2,6 +2,7 @@
 
 mod distance;
 mod eval;
+mod extract;
 mod gazetteer;
 mod geodesy;
 mod places;

@@ -1,5 +1,7 @@
 //! Scoring the pipeline on annotated geoparsing benchmarks.
 //!
+//! [`events`] scores event extraction on the seed annotation format.
+//!
 //! The benchmark format (one JSON object a line) has the document `text` and
 //! gold `toponyms` with code point `start`/`end`, `phrase`, and `lat`/`lon`
 //! when known. Metrics follow Gritta et al. (2018):
@@ -11,6 +13,8 @@
 //!   great-circle distance; acc@161 is the share under 161 km; AUC is
 //!   trapz(sorted e) / (ln(20039) * (N - 1)); mean and median km. A matched
 //!   mention without coordinates counts as the maximal error (20,039 km).
+
+pub mod events;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,131 @@
+//! Casualty counts: "six died, and 31 people ... were injured", "killed at
+//! least 12", "about 50 others who were summarily executed". A count is only
+//! reported when the text states it; vague words ("dozens") give none.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Fatalities and injuries stated in a sentence.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Casualties {
+    /// People killed, when stated.
+    pub fatalities: Option<u32>,
+    /// People injured, when stated.
+    pub injured: Option<u32>,
+}
+
+const NUMBER_WORDS: [(&str, u32); 28] = [
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("hundred", 100),
+];
+
+fn number(s: &str) -> Option<u32> {
+    let s = s.trim().to_ascii_lowercase().replace(',', "");
+    if let Ok(n) = s.parse::<u32>() {
+        return Some(n);
+    }
+    if s == "a dozen" || s == "dozen" {
+        return Some(12);
+    }
+    NUMBER_WORDS.iter().find(|(w, _)| *w == s).map(|(_, n)| *n)
+}
+
+const NUM: &str = r"(?P<n>\d{1,3}(?:,\d{3})*|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a dozen)";
+const QUAL: &str = r"(?:(?:at least|about|around|some|nearly|almost|more than|over|up to|an estimated|as many as)\s+)?";
+const FILLER: &str = r"(?:[\w'’-]+\s+){0,8}?";
+const KILL: &str = r"(?:killed|killing|died|dead|slain|executed|summarily executed|shot dead|beheaded|tortured to death|lost their lives|perished)";
+const HURT: &str = r"(?:injured|injuring|wounded|wounding|hurt)";
+
+fn res() -> &'static [(Regex, bool); 4] {
+    static R: OnceLock<[(Regex, bool); 4]> = OnceLock::new();
+    R.get_or_init(|| {
+        let after = |verb: &str| {
+            Regex::new(&format!(r"(?i)\b{QUAL}{NUM}\s+{FILLER}(?:who\s+)?(?:were\s+|was\s+|have been\s+|had been\s+)?(?:\w+\s+)?{verb}\b")).expect("static regex")
+        };
+        let before = |verb: &str| {
+            Regex::new(&format!(r"(?i)\b{verb}\s+{QUAL}{NUM}\b(?:\s+(?:people|civilians|soldiers|fighters|members|others|militants|police|policemen|troops|men|women|children|residents|of them))?")).expect("static regex")
+        };
+        // "killed 12" before "12 ... killed", so a later verb does not take an earlier number.
+        [(before(KILL), true), (after(KILL), true), (before(HURT), false), (after(HURT), false)]
+    })
+}
+
+/// The casualties a sentence states.
+pub fn find_casualties(sentence: &str) -> Casualties {
+    let mut c = Casualties::default();
+    for (re, fatal) in res() {
+        let Some(n) = re.captures(sentence).and_then(|cap| cap.name("n").and_then(|n| number(n.as_str()))) else {
+            continue;
+        };
+        let slot = if *fatal { &mut c.fatalities } else { &mut c.injured };
+        if slot.is_none() {
+            *slot = Some(n);
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(s: &str) -> (Option<u32>, Option<u32>) {
+        let c = find_casualties(s);
+        (c.fatalities, c.injured)
+    }
+
+    #[test]
+    fn stated_counts() {
+        assert_eq!(
+            f("Six died, and 31 people from the predominantly ethnic Turkmen unit were injured in the shooting."),
+            (Some(6), Some(31))
+        );
+        assert_eq!(f("The blast killed at least 12 people and wounded 40."), (Some(12), Some(40)));
+        assert_eq!(
+            f(
+                "more than 640 Sunni men and boys reportedly abducted by militiamen, and about 50 others who were summarily executed or tortured to death"
+            ),
+            (Some(50), None)
+        );
+        assert_eq!(f("Two soldiers were killed."), (Some(2), None));
+        assert_eq!(f("a roadside bomb struck a truck, wounding two soldiers"), (None, Some(2)));
+        assert_eq!(f("ambushed a convoy on Sunday, killing three fighters."), (Some(3), None));
+    }
+
+    #[test]
+    fn no_invented_counts() {
+        assert_eq!(f("Dozens were killed in the fighting."), (None, None));
+        assert_eq!(
+            f("The units took as many as 600 prisoners, many of whom have been tortured and killed."),
+            (None, None)
+        );
+        assert_eq!(f("In 2014 the militias formed."), (None, None));
+    }
+}

@@ -1,0 +1,233 @@
+//! The event vocabulary: actors, triggers, modality cues and boilerplate,
+//! read from the data files in `data/events/` (embedded) and user files.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::gazetteer::normalize::fold_token;
+
+/// An actor of the dictionary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actor {
+    /// Canonical name.
+    pub name: String,
+    /// ACLED-style category (`state_forces`, `rebel_group`, ...).
+    pub kind: String,
+    /// Home country (ISO alpha-2), or empty.
+    pub country: String,
+}
+
+/// An event trigger.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trigger {
+    /// Event type (`battle`, ...).
+    pub event_type: String,
+    /// Sub-event type (`armed_clash`, ...).
+    pub sub_type: String,
+    /// Strength of the signal in (0, 1].
+    pub weight: f64,
+}
+
+/// What a modality cue does to a nearby trigger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Modality {
+    /// Threats, plans, possibilities: not an event that happened.
+    Hypothetical,
+    /// Negation.
+    Negated,
+    /// A general statement, not one dated event.
+    General,
+}
+
+/// A phrase dictionary keyed by folded token sequences.
+#[derive(Clone, Debug)]
+pub struct Phrases<T> {
+    /// folded phrase -> values; exact-case phrases are keyed by their text
+    /// behind a `\u{1}` marker.
+    map: HashMap<String, Vec<T>>,
+    /// Longest phrase, in tokens.
+    pub max_len: usize,
+}
+
+impl<T> Default for Phrases<T> {
+    fn default() -> Self {
+        Phrases { map: HashMap::new(), max_len: 0 }
+    }
+}
+
+impl<T: Clone> Phrases<T> {
+    /// Add a phrase, tokenised exactly as text is ("People's" gives
+    /// "people"), so that it matches what the extractor sees.
+    fn insert(&mut self, phrase: &str, exact_case: bool, value: T) {
+        let tokens = crate::text::tokenize(phrase);
+        if tokens.is_empty() {
+            return;
+        }
+        self.max_len = self.max_len.max(tokens.len());
+        let words: Vec<&str> = tokens.iter().map(|t| &phrase[t.start..t.end]).collect();
+        let key = if exact_case {
+            format!("\u{1}{}", words.join(" "))
+        } else {
+            words.iter().map(|w| fold_token(w)).collect::<Vec<_>>().join(" ")
+        };
+        self.map.entry(key).or_default().push(value);
+    }
+
+    /// The values of a folded phrase.
+    pub fn get(&self, folded: &str) -> Option<&[T]> {
+        self.map.get(folded).map(Vec::as_slice)
+    }
+
+    /// The values of an exact-case phrase.
+    pub fn get_exact(&self, text: &str) -> Option<&[T]> {
+        self.map.get(&format!("\u{1}{text}")).map(Vec::as_slice)
+    }
+}
+
+/// Everything the extractor needs to know about words.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    /// Actors, indexed by [`Vocabulary::actor_names`].
+    pub actors: Vec<Actor>,
+    /// Alias -> actor index.
+    pub actor_aliases: Phrases<usize>,
+    /// Trigger phrase -> triggers.
+    pub triggers: Phrases<Trigger>,
+    /// Cue phrase -> modality.
+    pub modality: Phrases<Modality>,
+    /// Line starts that mark boilerplate; `true` when the line ends the article.
+    pub boilerplate: Vec<(String, bool)>,
+}
+
+fn csv_rows(text: &str, name: &str, columns: usize) -> Result<Vec<(u64, Vec<String>)>> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| Error::Line {
+            source_name: name.into(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: format!("malformed CSV: {e}"),
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.len() < columns {
+            return Err(Error::Line {
+                source_name: name.into(),
+                line,
+                message: format!("expected {columns} columns, found {}", rec.len()),
+            });
+        }
+        out.push((line, rec.iter().map(|f| f.trim().to_string()).collect()));
+    }
+    Ok(out)
+}
+
+/// Whether an alias is matched only in its exact case (ISIS, PMF, IS).
+pub fn exact_case_alias(alias: &str) -> bool {
+    let letters: Vec<char> = alias.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty() && letters.len() <= 6 && letters.iter().all(|c| c.is_uppercase())
+}
+
+impl Vocabulary {
+    /// The vocabulary shipped with geoevent.
+    pub fn embedded() -> Result<Vocabulary> {
+        let mut v = Vocabulary::default();
+        v.add_actors(include_str!("../../data/events/actors.csv"), "data/events/actors.csv")?;
+        v.add_triggers(include_str!("../../data/events/triggers.csv"), "data/events/triggers.csv")?;
+        v.add_modality(include_str!("../../data/events/modality.csv"), "data/events/modality.csv")?;
+        v.add_boilerplate(include_str!("../../data/events/boilerplate.txt"));
+        Ok(v)
+    }
+
+    /// Add the actors of a CSV (`actor,type,country,aliases`).
+    pub fn add_actors(&mut self, text: &str, name: &str) -> Result<()> {
+        for (line, row) in csv_rows(text, name, 4)? {
+            if row[0].is_empty() {
+                return Err(Error::Line { source_name: name.into(), line, message: "actor must not be empty".into() });
+            }
+            let idx = self.actors.len();
+            self.actors.push(Actor { name: row[0].clone(), kind: row[1].clone(), country: row[2].clone() });
+            for alias in std::iter::once(row[0].as_str()).chain(row[3].split('|')) {
+                let alias = alias.trim();
+                if !alias.is_empty() {
+                    self.actor_aliases.insert(alias, exact_case_alias(alias), idx);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Add actors from a file.
+    pub fn add_actors_file(&mut self, path: &Path) -> Result<()> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        self.add_actors(&text, &path.display().to_string())
+    }
+
+    fn add_triggers(&mut self, text: &str, name: &str) -> Result<()> {
+        for (line, row) in csv_rows(text, name, 4)? {
+            let weight: f64 = row[3].parse().map_err(|_| Error::Line {
+                source_name: name.into(),
+                line,
+                message: format!("weight must be a number in (0, 1], found {:?}", row[3]),
+            })?;
+            let t = Trigger { event_type: row[0].clone(), sub_type: row[1].clone(), weight };
+            self.triggers.insert(&row[2], false, t);
+        }
+        Ok(())
+    }
+
+    fn add_modality(&mut self, text: &str, name: &str) -> Result<()> {
+        for (line, row) in csv_rows(text, name, 2)? {
+            let m = match row[1].as_str() {
+                "hypothetical" => Modality::Hypothetical,
+                "negated" => Modality::Negated,
+                "past_general" | "general" => Modality::General,
+                other => {
+                    return Err(Error::Line {
+                        source_name: name.into(),
+                        line,
+                        message: format!("effect must be hypothetical, negated or past_general, found {other:?}"),
+                    });
+                }
+            };
+            self.modality.insert(&row[0], false, m);
+        }
+        Ok(())
+    }
+
+    fn add_boilerplate(&mut self, text: &str) {
+        for line in text.lines() {
+            // Keep a trailing space: "follow " must not match "Following".
+            let l = line.trim_end_matches(['\r', '\n']);
+            if l.trim().is_empty() || l.starts_with('#') {
+                continue;
+            }
+            let (ends, pat) = match l.strip_prefix('!') {
+                Some(p) => (true, p),
+                None => (false, l),
+            };
+            self.boilerplate.push((pat.to_lowercase(), ends));
+        }
+    }
+
+    /// Whether a line is boilerplate, and whether it ends the article body.
+    pub fn boilerplate_line(&self, line: &str) -> Option<bool> {
+        let l = line.trim().to_lowercase();
+        if l.is_empty() {
+            return None;
+        }
+        self.boilerplate
+            .iter()
+            .find(|(p, _)| {
+                l == p.trim_end()
+                    || l.starts_with(p.as_str())
+                        && (p.ends_with(' ') || l.len() == p.len() || !l.as_bytes()[p.len()].is_ascii_alphanumeric())
+            })
+            .map(|(_, ends)| *ends)
+    }
+}
+
+/// Fold one token as the dictionaries do.
+pub fn fold(word: &str) -> String {
+    fold_token(word)
+}

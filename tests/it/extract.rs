@@ -1,0 +1,132 @@
+//! `geoevent extract`.
+
+use crate::util::{data, features, geoevent, km, point, scratch};
+
+fn extract(args: &[&str]) -> Vec<serde_json::Value> {
+    let dir = scratch();
+    let out = geoevent(&dir).arg("extract").args(args).arg(data("events_reports.ndjson")).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    features(&out.stdout)
+}
+
+fn events_of<'a>(fs: &'a [serde_json::Value], doc: &str) -> Vec<&'a serde_json::Value> {
+    fs.iter().filter(|f| f["properties"]["kind"] == "event" && f["properties"]["doc_id"] == doc).collect()
+}
+
+#[test]
+fn codes_the_ambush_with_actors_casualties_date_and_place() {
+    let fs = extract(&[]);
+    let ev = events_of(&fs, "r1");
+    let ambush = ev.iter().find(|f| f["properties"]["event_type"] == "battle").expect("battle");
+    let p = &ambush["properties"];
+    assert_eq!(p["sub_event_type"], "armed_clash");
+    assert_eq!(p["actor1"], "Islamic State");
+    assert_eq!(p["actor2"], "Peshmerga");
+    assert_eq!(p["fatalities"], 3);
+    assert_eq!(p["date"], "2021-03-07");
+    assert_eq!(p["date_precision"], "day");
+    assert_eq!(p["geo_precision"], 2, "near Makhmour");
+    assert_eq!(p["place_id"], "gn:93818");
+    assert!(km(point(ambush).expect("point"), (43.58, 35.776)) < 5.0);
+}
+
+#[test]
+fn air_strike_on_a_curated_feature() {
+    let fs = extract(&[]);
+    let ev = events_of(&fs, "r1");
+    let strike = ev.iter().find(|f| f["properties"]["sub_event_type"] == "air_strike").expect("air strike");
+    assert_eq!(strike["properties"]["actor1"], "US-led coalition");
+    assert_eq!(strike["properties"]["place_id"], "cur:qarachogh");
+}
+
+#[test]
+fn threats_are_not_physical_events_and_boilerplate_yields_nothing() {
+    let fs = extract(&[]);
+    let ev = events_of(&fs, "r1");
+    // A threat is never a physical event: strategic_development/other when
+    // there is enough evidence, else nothing.
+    for f in ev.iter().filter(|f| f["properties"]["sentence"].as_str().unwrap_or("").contains("threatened")) {
+        assert_eq!(f["properties"]["event_type"], "strategic_development");
+    }
+    // Nothing from the "Related" section after the body.
+    assert!(ev.iter().all(|f| f["properties"]["event_type"] != "protest"), "{ev:?}");
+    // "may try to push" is no event.
+    let r2 = events_of(&fs, "r2");
+    assert!(r2.iter().all(|f| !f["properties"]["sentence"].as_str().unwrap_or("").contains("may try")));
+}
+
+#[test]
+fn relative_locations_place_events_at_the_offset_point() {
+    let fs = extract(&[]);
+    let r2 = events_of(&fs, "r2");
+    let retake =
+        r2.iter().find(|f| f["properties"]["sub_event_type"] == "government_regains_territory").expect("retake");
+    assert_eq!(retake["properties"]["geo_method"], "relative");
+    // 40 km due south of Mosul.
+    let p = point(retake).expect("point");
+    assert!((km(p, (43.11889, 36.335)) - 40.0).abs() < 1.0, "{p:?}");
+    let bomb = r2.iter().find(|f| f["properties"]["sub_event_type"] == "remote_explosive").expect("roadside bomb");
+    assert_eq!(bomb["properties"]["injured"], 2);
+    assert_eq!(bomb["properties"]["geo_method"], "relative");
+    assert!(bomb["properties"]["location"].as_str().unwrap_or("").contains("20 km west of"));
+}
+
+#[test]
+fn distance_claims_report_both_distances_and_the_direction() {
+    let fs = extract(&["--layer", "distance-claims"]);
+    assert!(fs.iter().all(|f| f["properties"]["kind"] == "distance_claim"));
+    let c = fs.iter().find(|f| f["properties"]["to"] == "Al Qayyārah").expect("Qayyarah claim");
+    let p = &c["properties"];
+    assert_eq!(p["from"], "Mosul");
+    assert_eq!(p["reported_km"], 60.0);
+    assert_eq!(p["reported_direction"], "south");
+    let g = p["geodesic_km"].as_f64().unwrap_or(0.0);
+    assert!(g > 40.0 && g < 80.0, "{g}");
+    assert!(p["bearing_deg"].as_f64().unwrap_or(0.0) > 150.0);
+    assert_eq!(c["geometry"]["type"], "LineString");
+}
+
+#[test]
+fn properties_keep_one_type_and_ids_are_stable() {
+    let a = extract(&[]);
+    let b = extract(&[]);
+    assert_eq!(a, b);
+    let keys: Vec<String> = a[0]["properties"].as_object().expect("props").keys().cloned().collect();
+    for f in &a {
+        let k: Vec<String> = f["properties"].as_object().expect("props").keys().cloned().collect();
+        assert_eq!(k, keys, "every feature has every property");
+    }
+    let ids: Vec<&str> = a.iter().filter_map(|f| f["properties"]["event_id"].as_str()).collect();
+    assert!(ids.contains(&"r1:e1"));
+}
+
+#[test]
+fn dedup_merges_reports_across_articles() {
+    let plain = extract(&["--layer", "events"]);
+    let merged = extract(&["--layer", "events", "--dedup"]);
+    assert_eq!(merged.len(), plain.len() - 1, "the r3 ambush report merges into r1's");
+    let is_ambush =
+        |f: &&serde_json::Value| f["properties"]["event_type"] == "battle" && f["properties"]["doc_id"] == "r1";
+    let before = plain.iter().find(is_ambush).expect("ambush")["properties"]["reports"].as_u64().unwrap_or(0);
+    let after = merged.iter().find(is_ambush).expect("ambush")["properties"]["reports"].as_u64().unwrap_or(0);
+    assert_eq!(after, before + 1);
+}
+
+#[test]
+fn extra_actor_file_extends_the_dictionary() {
+    let dir = scratch();
+    std::fs::write(
+        dir.path().join("actors.csv"),
+        "actor,type,country,aliases\nTest Brigade,political_militia,IQ,Testers\n",
+    )
+    .expect("write");
+    let out = geoevent(&dir)
+        .args(["extract", "--actors", "actors.csv", "--layer", "events"])
+        .write_stdin("The Testers clashed with Iraqi forces in Tikrit on Monday.")
+        .output()
+        .expect("runs");
+    let fs = features(&out.stdout);
+    assert_eq!(fs[0]["properties"]["actor1"], "Test Brigade");
+    assert_eq!(fs[0]["properties"]["actor2"], "Iraqi Security Forces");
+    assert!(fs[0]["properties"]["date"].is_null(), "no publication date: no date");
+}
