@@ -30,6 +30,14 @@ fn main() {
         let t = s.elapsed().as_secs_f64() / 3.0;
         println!("{name:<12} {:>7.1} MB/s  ({n} items)", mb / t);
     };
+    if std::env::var("STAGE").as_deref() == Ok("tokenize") {
+        time("tokenize", &|d| tokenize(d).len());
+        return;
+    }
+    if std::env::var("STAGE").as_deref() == Ok("full") {
+        time("full", &|d| parser.places(d).len());
+        return;
+    }
     if std::env::var("STAGE").as_deref() == Ok("match") {
         time("+match", &|d| matcher.find(d, &tokenize(d)).len());
         return;

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::gazetteer::{Gazetteer, Kind, Place, Posting, Variant};
-use crate::geodesy::{LonLat, haversine_m};
+use crate::geodesy::LonLat;
 use crate::matcher::Mention;
 
 /// A bounding box in degrees.
@@ -383,6 +383,19 @@ impl<'g> Resolver<'g> {
     }
 }
 
+/// Equirectangular distance in meters: within a few percent of the geodesic
+/// up to a few hundred km, which is all the proximity thresholds need, and
+/// cheap (one cosine).
+fn approx_m(a: LonLat, b: LonLat) -> f64 {
+    let mut dlon = (b.lon - a.lon).abs();
+    if dlon > 180.0 {
+        dlon = 360.0 - dlon;
+    }
+    let x = dlon.to_radians() * ((a.lat + b.lat) / 2.0).to_radians().cos();
+    let y = (b.lat - a.lat).to_radians();
+    6_371_008.8 * (x * x + y * y).sqrt()
+}
+
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -501,7 +514,7 @@ impl Context {
                 }
                 if let Some(p) = p {
                     others += 1;
-                    nearest = nearest.min(haversine_m(here, *p));
+                    nearest = nearest.min(approx_m(here, *p));
                 }
             }
             // A lone far-away candidate in a document whose places cluster

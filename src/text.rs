@@ -102,15 +102,36 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
             continue;
         }
-        let c = text[i..].chars().next().unwrap_or(' ');
-        if !is_word_char(c) {
-            i += c.len_utf8();
-            continue;
-        }
         let start = i;
-        let (end, dotted) = scan_word(text, i);
+        // Fast path: a plain ASCII word followed by a space, comma or other
+        // ASCII punctuation that cannot extend it (most words of news text).
+        let fast = if b.is_ascii_alphanumeric() {
+            let mut j = i;
+            while j < bytes.len() && bytes[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            let next = bytes.get(j).copied();
+            let plain_end = match next {
+                None => true,
+                Some(n) => n < 0x80 && !matches!(n, b'.' | b'\'' | b'`'),
+            };
+            plain_end.then_some(j)
+        } else {
+            None
+        };
+        let (end, dotted, case) = match fast {
+            Some(end) => (end, false, ascii_case(&bytes[start..end])),
+            None => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !is_word_char(c) {
+                    i += c.len_utf8();
+                    continue;
+                }
+                let (end, dotted) = scan_word(text, i);
+                (end, dotted, case_of(&text[start..end]))
+            }
+        };
         let word = &text[start..end];
-        let case = case_of(word);
         tokens.push(Token {
             start,
             end,
@@ -231,26 +252,31 @@ fn classify_gap(text: &str, i: usize, word: &str, dotted: bool) -> Gap {
     }
 }
 
+/// The capitalisation of an ASCII word.
+fn ascii_case(b: &[u8]) -> Case {
+    let (mut upper, mut lower, mut first_upper) = (false, false, None);
+    for c in b {
+        if c.is_ascii_uppercase() {
+            upper = true;
+            first_upper.get_or_insert(true);
+        } else if c.is_ascii_lowercase() {
+            lower = true;
+            first_upper.get_or_insert(false);
+        }
+    }
+    match (upper, lower, first_upper) {
+        (false, false, _) => Case::NoLetters,
+        (true, false, _) => Case::Upper,
+        (_, true, Some(true)) => Case::Title,
+        _ => Case::Lower,
+    }
+}
+
 /// The capitalisation of a word.
 pub fn case_of(word: &str) -> Case {
     let b = word.as_bytes();
     if b.is_ascii() {
-        let (mut upper, mut lower, mut first_upper) = (false, false, None);
-        for c in b {
-            if c.is_ascii_uppercase() {
-                upper = true;
-                first_upper.get_or_insert(true);
-            } else if c.is_ascii_lowercase() {
-                lower = true;
-                first_upper.get_or_insert(false);
-            }
-        }
-        return match (upper, lower, first_upper) {
-            (false, false, _) => Case::NoLetters,
-            (true, false, _) => Case::Upper,
-            (_, true, Some(true)) => Case::Title,
-            _ => Case::Lower,
-        };
+        return ascii_case(b);
     }
     let mut upper = 0;
     let mut lower = 0;
@@ -290,9 +316,14 @@ fn mark_lines(text: &str, tokens: &mut [Token]) {
             end += 1;
         }
         let line = &mut tokens[line_begin..end];
-        let words: Vec<&Token> = line.iter().filter(|t| t.case != Case::NoLetters).collect();
-        let n = words.len();
-        let style = if n >= 3 { line_style(text, &words) } else { LineStyle::Prose };
+        // Headlines are short: a line of more than 40 words is prose, with
+        // no need to look at its words.
+        let style = if line.len() > 40 || line.len() < 3 {
+            LineStyle::Prose
+        } else {
+            let words: Vec<&Token> = line.iter().filter(|t| t.case != Case::NoLetters).collect();
+            if words.len() >= 3 { line_style(text, &words) } else { LineStyle::Prose }
+        };
         for (j, t) in line.iter_mut().enumerate() {
             t.line = style;
             if j == 0 {
