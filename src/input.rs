@@ -76,6 +76,12 @@ pub fn expand(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+                // Links are followed to files; a dangling one is reported.
+                Ok(e) if e.file_type().is_symlink() => match std::fs::metadata(e.path()) {
+                    Ok(m) if m.is_file() => files.push(e.into_path()),
+                    Ok(_) => {}
+                    Err(err) => problems.push(Error::io(e.path(), err)),
+                },
                 Ok(_) => {}
                 Err(e) => {
                     let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| input.clone());

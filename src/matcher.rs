@@ -838,8 +838,10 @@ impl<'g> Matcher<'g> {
             }
             // A gazetteer match of the whole name stands; one of a part of
             // it ("Kani" of "the village of Kani Sard") gives way.
+            // `out` is in token order: only its neighbours can overlap.
+            let lo = out.partition_point(|m| m.last_token < a);
             let overlapping: Vec<usize> =
-                (0..out.len()).filter(|&i| out[i].first_token <= b && a <= out[i].last_token).collect();
+                (lo..out.len()).take_while(|&i| out[i].first_token <= b).filter(|&i| a <= out[i].last_token).collect();
             if overlapping.iter().any(|&i| out[i].first_token == a && out[i].last_token >= b) {
                 for &i in &overlapping {
                     out[i].cues.populated = true;
@@ -860,7 +862,7 @@ impl<'g> Matcher<'g> {
     fn filter(&self, text: &str, tokens: &[Token], mentions: Vec<Mention>) -> Vec<Mention> {
         let surnames = surnames(text, tokens, &mentions);
         let mut kept: Vec<Mention> = Vec::with_capacity(mentions.len());
-        let mut headline_doubts: Vec<usize> = Vec::new();
+        let mut headline_doubts: HashSet<usize> = HashSet::new();
         for mut m in mentions {
             if m.cues.us_state {
                 kept.push(m);
@@ -934,7 +936,7 @@ impl<'g> Matcher<'g> {
                 if prose {
                     continue;
                 }
-                headline_doubts.push(kept.len());
+                headline_doubts.insert(kept.len());
             }
             if m.first_token > 0 && !first.sentence_start {
                 let p = &tokens[m.first_token - 1];
@@ -1103,6 +1105,7 @@ fn run_right(text: &str, tokens: &[Token], b: usize) -> usize {
 /// Last words of multi-word capitalised names in the text that no mention
 /// covers whole: "Haider al-Abadi" gives "abadi", "Mike Pregent" "pregent".
 fn surnames(text: &str, tokens: &[Token], mentions: &[Mention]) -> HashSet<String> {
+    let whole: HashSet<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
     let mut out = HashSet::new();
     let mut k = 0;
     while k < tokens.len() {
@@ -1112,7 +1115,7 @@ fn surnames(text: &str, tokens: &[Token], mentions: &[Mention]) -> HashSet<Strin
         }
         // Runs are found left to right, so only the right edge is needed.
         let right = run_right(text, tokens, k);
-        if right > k && !mentions.iter().any(|m| m.first_token == k && m.last_token == right) {
+        if right > k && !whole.contains(&(k, right)) {
             out.insert(normalize::fold_token(tok(text, &tokens[right])));
         }
         k = right + 1;

@@ -111,7 +111,12 @@ impl<'g> Geoparser<'g> {
     /// Run the pipeline over `text`, with countries known from elsewhere
     /// (the actors a report names) as weak context for resolution.
     pub fn analyse_with_context(&self, text: &str, countries: &[String]) -> Analysis<'g> {
-        let tokens = tokenize(text);
+        self.analyse_tokens(text, tokenize(text), countries)
+    }
+
+    /// [`Geoparser::analyse_with_context`] on tokens already made by
+    /// [`tokenize`].
+    pub fn analyse_tokens(&self, text: &str, tokens: Vec<Token>, countries: &[String]) -> Analysis<'g> {
         let mentions = self.matcher.find(text, &tokens);
         let comma_next = comma_links(&tokens, &mentions);
         let decisions = self.resolver.resolve_with_context(&mentions, &comma_next, countries);
@@ -130,7 +135,10 @@ impl<'g> Geoparser<'g> {
         }
         let relatives = relatives
             .into_iter()
-            .filter_map(|(r, anchor_byte)| places.iter().position(|p| p.byte_start == anchor_byte).map(|i| (r, i)))
+            .filter_map(|(r, anchor_byte)| {
+                let i = places.partition_point(|p| p.byte_start < anchor_byte);
+                places.get(i).filter(|p| p.byte_start == anchor_byte).map(|_| (r, i))
+            })
             .collect();
         Analysis { tokens, places, relatives }
     }
@@ -145,7 +153,9 @@ impl<'g> Geoparser<'g> {
             let Some(rel) = phrase_before(text, anchor.byte_start) else { continue };
             found.push((rel.clone(), anchor.byte_start));
             let Some((ts, te)) = rel.target else { continue };
-            let existing = places.iter().position(|p| p.byte_start < te && ts < p.byte_end);
+            // Places are in text order here: find the one overlapping the target.
+            let k = places.partition_point(|p| p.byte_end <= ts);
+            let existing = places.get(k).filter(|p| p.byte_start < te).map(|_| k);
             if existing.is_some_and(|i| places[i].place.is_some()) {
                 continue; // a resolved target: a distance claim, checked elsewhere
             }

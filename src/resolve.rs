@@ -165,6 +165,8 @@ struct GroupCues {
 }
 
 const MAX_CANDIDATES: usize = 24;
+/// Places (in order of first mention) considered for closeness.
+const MAX_CONTEXT_POINTS: usize = 256;
 
 impl<'g> Resolver<'g> {
     /// A resolver over `gazetteer`.
@@ -508,7 +510,8 @@ impl Context {
             let here = lonlat(place);
             let mut nearest = f64::INFINITY;
             let mut others = 0;
-            for (gj, p) in self.points.iter().enumerate() {
+            // Bounded: a book-length "document" must not make this quadratic.
+            for (gj, p) in self.points.iter().enumerate().take(MAX_CONTEXT_POINTS) {
                 if gj == gi {
                     continue;
                 }

@@ -32,9 +32,9 @@ pub struct Args {
     /// --dedup-km, dates within a day, overlapping actors.
     #[arg(long)]
     pub dedup: bool,
-    /// Distance within which --dedup merges events, in km.
-    #[arg(long, value_name = "KM", default_value_t = 25.0, requires = "dedup")]
-    pub dedup_km: f64,
+    /// Distance within which --dedup merges events, in km [default: 25].
+    #[arg(long, value_name = "KM", requires = "dedup")]
+    pub dedup_km: Option<f64>,
     #[command(flatten)]
     pub resolve: ResolveArgs,
     #[command(flatten)]
@@ -58,7 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for f in &args.actors {
         vocab.add_actors_file(f).with_context(|| format!("loading actors from {}", f.display()))?;
     }
-    let dedup_km = args.dedup.then_some(args.dedup_km);
+    let dedup_km = args.dedup.then_some(args.dedup_km.unwrap_or(25.0));
     if let Some(km) = dedup_km {
         anyhow::ensure!(km.is_finite() && km >= 0.0, "--dedup-km takes a distance in km >= 0, found {km}");
     }

@@ -30,7 +30,7 @@ use crate::relative::RelativePhrase;
 use crate::text::{CharOffsets, Token, tokenize};
 use casualties::find_casualties;
 use dates::{Precision, dateline, find_date, parse_published};
-use vocab::{Modality, Trigger, Vocabulary, fold};
+use vocab::{Modality, Trigger, Vocabulary};
 
 /// How an event's position was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,10 +192,29 @@ pub struct Extractor<'g> {
 }
 
 struct Word<'t> {
-    folded: String,
+    folded: &'t str,
     text: &'t str,
     start: usize,
     end: usize,
+}
+
+/// Every token of a document folded once, into one buffer.
+struct Folded {
+    buf: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Folded {
+    fn new(text: &str, tokens: &[Token]) -> Folded {
+        let mut buf = String::with_capacity(text.len());
+        let mut spans = Vec::with_capacity(tokens.len());
+        for t in tokens {
+            let a = buf.len();
+            crate::gazetteer::normalize::fold_token_into(&text[t.start..t.end], &mut buf);
+            spans.push((a, buf.len()));
+        }
+        Folded { buf, spans }
+    }
 }
 
 impl<'g> Extractor<'g> {
@@ -214,15 +233,20 @@ impl<'g> Extractor<'g> {
         let text = doc.text.as_str();
         // The countries of the actors a report names are context for its
         // places ("Peshmerga ... near Makhmour").
-        let all_words = words(text, &tokenize(text), 0, text.len());
+        let tokens = tokenize(text);
+        let folded = Folded::new(text, &tokens);
+        let all_words = words(text, &tokens, &folded, 0, text.len());
+        // Actor mentions of the whole document, by word (= token) index.
+        let doc_actors = self.actors(&all_words);
         let mut countries: Vec<String> = Vec::new();
-        for (a, _) in self.actors(&all_words) {
+        for &(a, _) in &doc_actors {
             let c = &self.vocab.actors[a].country;
             if !c.is_empty() && !countries.contains(c) {
                 countries.push(c.clone());
             }
         }
-        let analysis = self.parser.analyse_with_context(text, &countries);
+        drop(all_words);
+        let analysis = self.parser.analyse_tokens(text, tokens, &countries);
         let reference = doc.published.as_deref().and_then(parse_published).or_else(|| dateline(text));
         let (body_end, skip_lines) = self.boilerplate(text);
         let sentences = sentences(text, &analysis.tokens);
@@ -236,13 +260,23 @@ impl<'g> Extractor<'g> {
                 continue;
             }
             let sentence = &text[s..e];
-            let words = words(text, &analysis.tokens, s, e);
-            let mut actors = self.actors(&words);
+            let words = words(text, &analysis.tokens, &folded, s, e);
+            let first_word = analysis.tokens.partition_point(|t| t.start < s);
+            let mut actors: Vec<(usize, usize)> = doc_actors
+                .iter()
+                .filter(|(_, k)| *k >= first_word && *k < first_word + words.len())
+                .map(|&(a, k)| (a, k - first_word))
+                .collect();
+            let mut seen_actor = Vec::new();
+            actors.retain(|(a, _)| {
+                let new = !seen_actor.contains(a);
+                seen_actor.push(*a);
+                new
+            });
             if actors.is_empty() {
                 // "It stepped up air strikes": a pronoun subject refers to the
                 // previous sentence's actors.
-                let pronoun =
-                    words.iter().take(3).any(|w| matches!(w.folded.as_str(), "it" | "they" | "its" | "their"));
+                let pronoun = words.iter().take(3).any(|w| matches!(w.folded, "it" | "they" | "its" | "their"));
                 if pronoun {
                     actors = previous_actors.clone();
                 }
@@ -341,27 +375,15 @@ impl<'g> Extractor<'g> {
 
     /// Actors mentioned in the words, in order, with their word index.
     fn actors(&self, words: &[Word<'_>]) -> Vec<(usize, usize)> {
-        let max = self.vocab.actor_aliases.max_len.max(1);
+        // Every mention, in order: sentences pick theirs by word index and
+        // keep the first mention of each actor.
         let mut out: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let mut hit = None;
-            for len in (1..=max.min(words.len() - i)).rev() {
-                let span = &words[i..i + len];
-                let exact = span.iter().map(|w| w.text).collect::<Vec<_>>().join(" ");
-                let folded = span.iter().map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" ");
-                if let Some(v) =
-                    self.vocab.actor_aliases.get_exact(&exact).or_else(|| self.vocab.actor_aliases.get(&folded))
-                {
-                    hit = Some((len, v[0]));
-                    break;
-                }
-            }
+            let hit = self.vocab.actor_aliases.longest_at(words.len(), i, |k| words[k].folded, |k| words[k].text, true);
             match hit {
-                Some((len, a)) => {
-                    if !out.iter().any(|(b, _)| *b == a) {
-                        out.push((a, i));
-                    }
+                Some((len, v)) => {
+                    out.push((v[0], i));
                     i += len;
                 }
                 None => i += 1,
@@ -372,18 +394,15 @@ impl<'g> Extractor<'g> {
 
     /// The strongest trigger: (word index, length in words, trigger).
     fn best_trigger(&self, words: &[Word<'_>]) -> Option<(usize, usize, Trigger)> {
-        let max = self.vocab.triggers.max_len.max(1);
         let mut best: Option<(usize, usize, Trigger)> = None;
         for i in 0..words.len() {
-            for len in (1..=max.min(words.len() - i)).rev() {
-                let folded = words[i..i + len].iter().map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" ");
-                if let Some(ts) = self.vocab.triggers.get(&folded) {
-                    for t in ts {
-                        if best.as_ref().is_none_or(|b| t.weight > b.2.weight) {
-                            best = Some((i, len, t.clone()));
-                        }
+            if let Some((len, ts)) =
+                self.vocab.triggers.longest_at(words.len(), i, |k| words[k].folded, |k| words[k].text, false)
+            {
+                for t in ts {
+                    if best.as_ref().is_none_or(|b| t.weight > b.2.weight) {
+                        best = Some((i, len, t.clone()));
                     }
-                    break;
                 }
             }
         }
@@ -393,18 +412,15 @@ impl<'g> Extractor<'g> {
     /// A modality cue governing the trigger at word `ti`: the cue and
     /// whether it is a threat ("threatened to enter").
     fn modality(&self, words: &[Word<'_>], ti: usize) -> Option<(Modality, bool)> {
-        let max = self.vocab.modality.max_len.max(1);
         let from = ti.saturating_sub(6);
         for i in from..=ti.min(words.len().saturating_sub(1)) {
-            for len in (1..=max.min(words.len() - i)).rev() {
-                if i + len > ti + 1 {
-                    continue;
-                }
-                let folded = words[i..i + len].iter().map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" ");
-                if let Some(m) = self.vocab.modality.get(&folded) {
-                    let threat = folded.contains("threat") || folded.contains("warn") || folded.contains("vow");
-                    return Some((m[0], threat));
-                }
+            // A cue ends at or before the trigger's first word.
+            let n = (ti + 1).min(words.len());
+            if let Some((len, m)) = self.vocab.modality.longest_at(n, i, |k| words[k].folded, |k| words[k].text, false)
+            {
+                let cue: String = words[i..i + len].iter().map(|w| w.folded).collect::<Vec<_>>().join(" ");
+                let threat = cue.contains("threat") || cue.contains("warn") || cue.contains("vow");
+                return Some((m[0], threat));
             }
         }
         None
@@ -450,8 +466,12 @@ impl<'g> Extractor<'g> {
             .map(|(_, a)| *a)
             .collect();
         let mut best: Option<(f64, EventLocation<'g>)> = None;
-        for (i, p) in analysis.places.iter().enumerate() {
-            if p.byte_start < s || p.byte_start >= e || p.position.is_none() || anchors.contains(&i) {
+        let first = analysis.places.partition_point(|p| p.byte_start < s);
+        for (i, p) in analysis.places.iter().enumerate().skip(first) {
+            if p.byte_start >= e {
+                break;
+            }
+            if p.position.is_none() || anchors.contains(&i) {
                 continue;
             }
             let prep = preposition_before(text, p.byte_start);
@@ -633,13 +653,15 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
     out
 }
 
-fn words<'t>(text: &'t str, tokens: &[Token], s: usize, e: usize) -> Vec<Word<'t>> {
-    tokens
-        .iter()
-        .filter(|t| t.start >= s && t.end <= e)
-        .map(|t| {
-            let w = &text[t.start..t.end];
-            Word { folded: fold(w), text: w, start: t.start, end: t.end }
+fn words<'t>(text: &'t str, tokens: &[Token], folded: &'t Folded, s: usize, e: usize) -> Vec<Word<'t>> {
+    let from = tokens.partition_point(|t| t.start < s);
+    let to = tokens.partition_point(|t| t.start < e);
+    (from..to)
+        .filter(|&k| tokens[k].end <= e)
+        .map(|k| {
+            let t = &tokens[k];
+            let (a, b) = folded.spans[k];
+            Word { folded: &folded.buf[a..b], text: &text[t.start..t.end], start: t.start, end: t.end }
         })
         .collect()
 }

@@ -1,7 +1,6 @@
 //! The event vocabulary: actors, triggers, modality cues and boilerplate,
 //! read from the data files in `data/events/` (embedded) and user files.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -45,14 +44,27 @@ pub enum Modality {
 pub struct Phrases<T> {
     /// folded phrase -> values; exact-case phrases are keyed by their text
     /// behind a `\u{1}` marker.
-    map: HashMap<String, Vec<T>>,
+    map: rustc_hash::FxHashMap<String, Vec<T>>,
+    /// Every proper token prefix of a key, so a walk stops as soon as no
+    /// phrase can continue.
+    prefixes: rustc_hash::FxHashSet<String>,
+    /// First words of the folded phrases: most words start none.
+    firsts: rustc_hash::FxHashSet<String>,
+    /// Whether any phrase is exact-case.
+    has_exact: bool,
     /// Longest phrase, in tokens.
     pub max_len: usize,
 }
 
 impl<T> Default for Phrases<T> {
     fn default() -> Self {
-        Phrases { map: HashMap::new(), max_len: 0 }
+        Phrases {
+            map: Default::default(),
+            prefixes: Default::default(),
+            firsts: Default::default(),
+            has_exact: false,
+            max_len: 0,
+        }
     }
 }
 
@@ -71,7 +83,63 @@ impl<T: Clone> Phrases<T> {
         } else {
             words.iter().map(|w| fold_token(w)).collect::<Vec<_>>().join(" ")
         };
+        for (i, b) in key.bytes().enumerate() {
+            if b == b' ' {
+                self.prefixes.insert(key[..i].to_string());
+            }
+        }
+        if exact_case {
+            self.has_exact = true;
+        } else {
+            self.firsts.insert(key.split(' ').next().unwrap_or("").to_string());
+        }
         self.map.entry(key).or_default().push(value);
+    }
+
+    /// The longest phrase starting at word `i`: its length in words and its
+    /// values. `folded(k)` and `exact(k)` give word `k` folded and as written.
+    pub fn longest_at<'a>(
+        &self,
+        n: usize,
+        i: usize,
+        folded: impl Fn(usize) -> &'a str,
+        exact: impl Fn(usize) -> &'a str,
+        with_exact: bool,
+    ) -> Option<(usize, &[T])> {
+        let mut best = None;
+        let mut key = String::new();
+        let folded_start = self.firsts.contains(folded(i));
+        for j in (i..n.min(i + self.max_len.max(1))).take_while(|_| folded_start) {
+            if j > i {
+                key.push(' ');
+            }
+            key.push_str(folded(j));
+            if let Some(v) = self.map.get(&key) {
+                best = Some((j - i + 1, v.as_slice()));
+            }
+            if !self.prefixes.contains(&key) {
+                break;
+            }
+        }
+        // Exact-case phrases are abbreviations: they start with a capital.
+        if with_exact && self.has_exact && exact(i).starts_with(|c: char| c.is_uppercase()) {
+            let mut key = String::from("\u{1}");
+            for j in i..n.min(i + self.max_len.max(1)) {
+                if j > i {
+                    key.push(' ');
+                }
+                key.push_str(exact(j));
+                if let Some(v) = self.map.get(&key) {
+                    if best.is_none_or(|(l, _)| j - i + 1 >= l) {
+                        best = Some((j - i + 1, v.as_slice()));
+                    }
+                }
+                if !self.prefixes.contains(&key) {
+                    break;
+                }
+            }
+        }
+        best
     }
 
     /// The values of a folded phrase.

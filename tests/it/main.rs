@@ -1,11 +1,13 @@
 //! Integration tests: drive the built binary (and the library) end to end.
 
+mod bad_input;
 mod distance;
 mod eval;
 mod extract;
 mod gazetteer;
 mod geodesy;
 mod places;
+mod properties;
 mod readme;
 mod resolve;
 mod util;
