@@ -129,10 +129,10 @@ impl<T: Clone> Phrases<T> {
                     key.push(' ');
                 }
                 key.push_str(exact(j));
-                if let Some(v) = self.map.get(&key) {
-                    if best.is_none_or(|(l, _)| j - i + 1 >= l) {
-                        best = Some((j - i + 1, v.as_slice()));
-                    }
+                if let Some(v) = self.map.get(&key)
+                    && best.is_none_or(|(l, _)| j - i + 1 >= l)
+                {
+                    best = Some((j - i + 1, v.as_slice()));
                 }
                 if !self.prefixes.contains(&key) {
                     break;
