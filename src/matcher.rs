@@ -803,11 +803,16 @@ impl<'g> Matcher<'g> {
             mention.cues.us_state = true;
             extra.push(mention);
         }
-        for e in extra {
-            if !out.iter().any(|m| m.start < e.end && e.start < m.end) {
-                out.push(e);
-            }
-        }
+        // `out` is in text order: an abbreviation can only overlap the
+        // mentions around its position.
+        let extra: Vec<Mention> = extra
+            .into_iter()
+            .filter(|e| {
+                let k = out.partition_point(|m| m.end <= e.start);
+                out.get(k).is_none_or(|m| m.start >= e.end)
+            })
+            .collect();
+        out.extend(extra);
         out.sort_by_key(|m| m.start);
     }
 
@@ -815,6 +820,7 @@ impl<'g> Matcher<'g> {
     /// Ain Nasir", "Mulla Qarah district".
     fn cue_only_mentions(&self, text: &str, tokens: &[Token], out: &mut Vec<Mention>) {
         let mut extra: Vec<Mention> = Vec::new();
+        let mut replaced: HashSet<usize> = HashSet::new();
         for k in 0..tokens.len().saturating_sub(2) {
             if !tok(text, &tokens[k + 1]).eq_ignore_ascii_case("of") || tokens[k].case != Case::Lower {
                 continue;
@@ -850,10 +856,16 @@ impl<'g> Matcher<'g> {
             }
             let mut m = self.mention(text, tokens, a, b, Vec::new());
             m.cues.populated = true;
-            for i in overlapping.into_iter().rev() {
-                out.remove(i);
-            }
+            replaced.extend(overlapping);
             extra.push(m);
+        }
+        if !replaced.is_empty() {
+            let mut i = 0;
+            out.retain(|_| {
+                let keep = !replaced.contains(&i);
+                i += 1;
+                keep
+            });
         }
         out.extend(extra);
         out.sort_by_key(|m| m.start);

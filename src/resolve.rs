@@ -441,8 +441,8 @@ fn cue_bonus(grp: &GroupCues, place: &Place<'_>) -> f64 {
 struct Context {
     /// Country code -> number of mentions supporting it.
     countries: HashMap<[u8; 2], u32>,
-    /// (group, country, admin1 name) of divisions picked.
-    admin1s: Vec<(usize, [u8; 2], String)>,
+    /// (country, admin1 name) of divisions picked -> the groups naming them.
+    admin1s: HashMap<([u8; 2], String), Vec<usize>>,
     /// Picked positions of populated places and small features, by group.
     points: Vec<Option<LonLat>>,
 }
@@ -455,7 +455,7 @@ fn cc(s: &str) -> [u8; 2] {
 impl Context {
     fn new(groups: &[Group<'_, '_>], picks: &[Option<Place<'_>>]) -> Context {
         let mut countries: HashMap<[u8; 2], u32> = HashMap::new();
-        let mut admin1s = Vec::new();
+        let mut admin1s: HashMap<([u8; 2], String), Vec<usize>> = HashMap::new();
         let mut points = Vec::with_capacity(groups.len());
         for (gi, (grp, pick)) in groups.iter().zip(picks).enumerate() {
             let place = *pick;
@@ -477,9 +477,9 @@ impl Context {
                 *countries.entry(cc(place.country)).or_default() += grp.members.len() as u32;
             }
             if place.kind == Kind::Admin1 {
-                admin1s.push((gi, cc(place.country), place.name.to_string()));
+                admin1s.entry((cc(place.country), place.name.to_string())).or_default().push(gi);
             } else if !place.admin1.is_empty() && place.kind.is_populated() {
-                admin1s.push((gi, cc(place.country), place.admin1.to_string()));
+                admin1s.entry((cc(place.country), place.admin1.to_string())).or_default().push(gi);
             }
         }
         Context { countries, admin1s, points }
@@ -503,7 +503,7 @@ impl Context {
             b += 2.0;
         }
         if place.kind.is_populated() || matches!(place.kind, Kind::Natural | Kind::Facility | Kind::Admin2) {
-            if self.admin1s.iter().any(|(g, c, n)| *g != gi && *c == own && n == place.admin1) {
+            if self.admin1s.get(&(own, place.admin1.to_string())).is_some_and(|gs| gs.iter().any(|g| *g != gi)) {
                 b += 1.0;
             }
             // Closeness to the document's other places.

@@ -684,18 +684,22 @@ fn location_key(l: &Option<EventLocation<'_>>) -> Option<String> {
 /// sub-type, same place, compatible dates.
 fn merge_within(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out: Vec<Event<'_>> = Vec::new();
+    // (type, sub-type, place) -> indices in `out`.
+    let mut index: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
     for ev in events {
-        let key = location_key(&ev.location);
-        let same = out.iter_mut().find(|o| {
-            o.event_type == ev.event_type
-                && o.sub_type == ev.sub_type
-                && key.is_some()
-                && location_key(&o.location) == key
-                && (o.date.is_none() || ev.date.is_none() || o.date == ev.date)
-        });
+        let Some(key) = location_key(&ev.location) else {
+            out.push(ev);
+            continue;
+        };
+        let k = (ev.event_type.clone(), ev.sub_type.clone(), key);
+        let slot = index.entry(k).or_default();
+        let same = slot.iter().copied().find(|&i| out[i].date.is_none() || ev.date.is_none() || out[i].date == ev.date);
         match same {
-            Some(o) => absorb(o, ev),
-            None => out.push(ev),
+            Some(i) => absorb(&mut out[i], ev),
+            None => {
+                slot.push(out.len());
+                out.push(ev);
+            }
         }
     }
     out
@@ -751,32 +755,59 @@ fn absorb<'g>(o: &mut Event<'g>, ev: Event<'g>) {
 /// within a day (or unknown), overlapping actors. The first report is kept
 /// and records how many reports were merged.
 pub fn dedup<'g>(events: Vec<Event<'g>>, km: f64) -> Vec<Event<'g>> {
+    // Events are bucketed by type and a grid of cells at least `km` wide,
+    // so each is compared with the events of its own and neighbouring cells.
+    let cell_deg = (km / 111.0).max(0.01);
+    let cell = |p: LonLat| ((p.lon / cell_deg).floor() as i64, (p.lat / cell_deg).floor() as i64);
     let mut out: Vec<Event<'g>> = Vec::new();
+    let mut grid: HashMap<(String, i64, i64), Vec<usize>> = HashMap::new();
     for ev in events {
-        let same = out.iter_mut().find(|o| {
-            o.doc_id != ev.doc_id
-                && o.event_type == ev.event_type
-                && match (&o.location, &ev.location) {
-                    (Some(a), Some(b)) => haversine_m(a.position, b.position) <= km * 1000.0,
-                    _ => false,
+        let Some(pos) = ev.location.as_ref().map(|l| l.position) else {
+            out.push(ev);
+            continue;
+        };
+        let (cx, cy) = cell(pos);
+        // Cells shrink in longitude toward the poles: widen the search there.
+        let reach = (1.0 / pos.lat.to_radians().cos().max(0.05)).ceil() as i64;
+        let mut found = None;
+        'search: for dx in -reach..=reach {
+            for dy in -1..=1 {
+                let Some(ids) = grid.get(&(ev.event_type.clone(), cx + dx, cy + dy)) else { continue };
+                for &i in ids {
+                    if same_event(&out[i], &ev, km) {
+                        found = Some(i);
+                        break 'search;
+                    }
                 }
-                && match (o.date, ev.date) {
-                    (Some(a), Some(b)) => (a - b).num_days().abs() <= 1,
-                    _ => true,
-                }
-                && {
-                    let a = [&o.actor1, &o.actor2];
-                    let b = [&ev.actor1, &ev.actor2];
-                    let any = a.iter().any(|x| x.is_some()) && b.iter().any(|x| x.is_some());
-                    !any || a.iter().any(|x| x.is_some() && b.contains(x))
-                }
-        });
-        match same {
-            Some(o) => absorb(o, ev),
-            None => out.push(ev),
+            }
+        }
+        match found {
+            Some(i) => absorb(&mut out[i], ev),
+            None => {
+                grid.entry((ev.event_type.clone(), cx, cy)).or_default().push(out.len());
+                out.push(ev);
+            }
         }
     }
     out
+}
+
+fn same_event(o: &Event<'_>, ev: &Event<'_>, km: f64) -> bool {
+    o.doc_id != ev.doc_id
+        && o.event_type == ev.event_type
+        && match (&o.location, &ev.location) {
+            (Some(a), Some(b)) => haversine_m(a.position, b.position) <= km * 1000.0,
+            _ => false,
+        }
+        && match (o.date, ev.date) {
+            (Some(a), Some(b)) => (a - b).num_days().abs() <= 1,
+            _ => true,
+        }
+        && {
+            let a = actor_list(o);
+            let b = actor_list(ev);
+            a.is_empty() || b.is_empty() || a.iter().any(|x| b.contains(x))
+        }
 }
 
 fn distance_claims<'g>(doc_id: &str, text: &str, analysis: &Analysis<'g>) -> Vec<DistanceClaim<'g>> {
