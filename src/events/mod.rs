@@ -262,11 +262,11 @@ impl<'g> Extractor<'g> {
             let sentence = &text[s..e];
             let words = words(text, &analysis.tokens, &folded, s, e);
             let first_word = analysis.tokens.partition_point(|t| t.start < s);
-            let mut actors: Vec<(usize, usize)> = doc_actors
-                .iter()
-                .filter(|(_, k)| *k >= first_word && *k < first_word + words.len())
-                .map(|&(a, k)| (a, k - first_word))
-                .collect();
+            // doc_actors is in word order: take this sentence's slice.
+            let lo = doc_actors.partition_point(|(_, k)| *k < first_word);
+            let hi = doc_actors.partition_point(|(_, k)| *k < first_word + words.len());
+            let mut actors: Vec<(usize, usize)> =
+                doc_actors[lo..hi].iter().map(|&(a, k)| (a, k - first_word)).collect();
             let mut seen_actor = Vec::new();
             actors.retain(|(a, _)| {
                 let new = !seen_actor.contains(a);
@@ -459,8 +459,12 @@ impl<'g> Extractor<'g> {
     ) -> Option<EventLocation<'g>> {
         // Anchors of relative statements whose target is in the sentence are
         // not the event's place ("Ain Nasir, 30 km south of Mosul").
-        let anchors: Vec<usize> = analysis
-            .relatives
+        // Relative phrases are in text order; those of this sentence start
+        // inside it.
+        let rlo = analysis.relatives.partition_point(|(r, _)| r.start < s.saturating_sub(200));
+        let rhi = analysis.relatives.partition_point(|(r, _)| r.start < e);
+        let relatives = &analysis.relatives[rlo..rhi];
+        let anchors: Vec<usize> = relatives
             .iter()
             .filter(|(r, _)| r.target.is_some_and(|(ts, _)| ts >= s && ts < e))
             .map(|(_, a)| *a)
@@ -477,7 +481,7 @@ impl<'g> Extractor<'g> {
             let prep = preposition_before(text, p.byte_start);
             let Some(mut loc) = location_of(p, prep.as_deref()) else { continue };
             // A place with no target of its own, anchoring "N km DIR of X".
-            if let Some((r, _)) = analysis.relatives.iter().find(|(r, a)| *a == i && r.target.is_none())
+            if let Some((r, _)) = relatives.iter().find(|(r, a)| *a == i && r.target.is_none())
                 && let (Some(km), Some(b)) = (r.distance_km, r.bearing_deg)
             {
                 loc.position = destination(loc.position, b, km * 1000.0);
