@@ -143,11 +143,11 @@ impl std::fmt::Debug for Gazetteer {
 }
 
 fn u32_at(b: &[u8], off: usize) -> Option<u32> {
-    b.get(off..off + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    b.get(off..off.checked_add(4)?).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 fn u64_at(b: &[u8], off: usize) -> Option<u64> {
-    b.get(off..off + 8).map(|s| {
+    b.get(off..off.checked_add(8)?).map(|s| {
         let mut a = [0u8; 8];
         a.copy_from_slice(s);
         u64::from_le_bytes(a)
@@ -275,7 +275,10 @@ impl Gazetteer {
         let heap = &self.bytes.as_ref()[start..start + len];
         let off = off as usize;
         let n = u32_at(heap, off)? as usize;
-        std::str::from_utf8(heap.get(off + 4..off + 4 + n)?).ok()
+        // Offsets come from the file: checked, so a corrupt index reads as
+        // missing strings, never an overflow.
+        let begin = off.checked_add(4)?;
+        std::str::from_utf8(heap.get(begin..begin.checked_add(n)?)?).ok()
     }
 
     /// A short description of where the gazetteer came from.
@@ -363,9 +366,17 @@ impl Gazetteer {
         }
         let (start, len) = self.postings;
         let all = &self.bytes.as_ref()[start..start + len];
-        let off = (p - 1) * 4;
-        let n = u32_at(all, off).unwrap_or(0) as usize;
-        let raw = all.get(off + 4..off + 4 + n * 4).unwrap_or(&[]);
+        // Offsets come from the file: checked arithmetic, so a corrupt index
+        // gives no candidates instead of an overflow.
+        let raw = (p - 1)
+            .checked_mul(4)
+            .and_then(|off| {
+                let n = u32_at(all, off)? as usize;
+                let begin = off.checked_add(4)?;
+                let end = begin.checked_add(n.checked_mul(4)?)?;
+                all.get(begin..end)
+            })
+            .unwrap_or(&[]);
         Lookup { raw, is_prefix }
     }
 

@@ -111,3 +111,39 @@ fn info_counts_the_embedded_gazetteer() {
         .unwrap_or(0);
     assert!(countries >= 240, "{s}");
 }
+
+/// Corrupt index files found by `fuzz/` (index_bytes, index_sections): they
+/// must load or fail cleanly, and lookups must not panic.
+#[test]
+fn fuzzed_corrupt_indexes_do_not_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut n = 0;
+    for target in ["index_bytes", "index_sections"] {
+        let Ok(dir) = std::fs::read_dir(root.join(target)) else { continue };
+        for entry in dir.filter_map(Result::ok) {
+            let mut bytes = std::fs::read(entry.path()).expect("regression file");
+            if target == "index_sections" {
+                // That target appends an all-ones filter and points the header at it.
+                let filter_off = bytes.len() as u64;
+                bytes.extend(std::iter::repeat_n(0xffu8, (geoevent::gazetteer::build::FILTER_BITS / 8) as usize));
+                if bytes.len() >= geoevent::gazetteer::build::HEADER_LEN {
+                    bytes[72..80].copy_from_slice(&filter_off.to_le_bytes());
+                    bytes[80..88].copy_from_slice(&(geoevent::gazetteer::build::FILTER_BITS / 8).to_le_bytes());
+                }
+            }
+            n += 1;
+            if let Ok(g) = geoevent::Gazetteer::from_index_bytes(bytes, "fuzz") {
+                for p in g.places().take(50) {
+                    let _ = g.find(p.name);
+                }
+                for name in ["Mosul", "a", "", "Al Qaim"] {
+                    let _ = g.find(name);
+                    let _ = g.lookup(name.as_bytes());
+                }
+                let parser = geoevent::Geoparser::new(&g, geoevent::Options::default());
+                let _ = parser.places("Fighting in Mosul and Al Qaim, near a village.");
+            }
+        }
+    }
+    assert!(n > 0, "no regression inputs found");
+}
