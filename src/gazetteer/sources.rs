@@ -140,7 +140,7 @@ pub fn read_rows(paths: &[PathBuf]) -> Result<(Vec<PlaceRecord>, Vec<Diagnostic>
                 push(e);
             }
             SourceFormat::Admin1Codes => push(read_admin1_codes(reader, &mut admin1_names)),
-            SourceFormat::CountryInfo => push(read_country_info(reader, &mut country_infos)),
+            SourceFormat::CountryInfo => push(read_country_info(reader, path, &mut country_infos)),
             SourceFormat::GeoNames => {
                 let (r, e) = read_dump(reader);
                 push(e);
@@ -177,6 +177,7 @@ pub fn check(path: &Path) -> Result<(usize, Vec<Diagnostic>)> {
 }
 
 struct CountryInfo {
+    path: PathBuf,
     line: u64,
     iso: String,
     name: String,
@@ -187,12 +188,14 @@ struct CountryInfo {
 
 fn read_admin1_codes<R: BufRead>(reader: R, out: &mut HashMap<String, String>) -> Vec<RowError> {
     let mut errs = Vec::new();
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let line_no = i as u64 + 1;
-        let Some(line) = text_line(line, line_no, &mut errs) else { continue };
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for item in data_lines(reader) {
+        let (line_no, line) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 3 || !f[0].contains('.') {
             errs.push(RowError {
@@ -207,15 +210,16 @@ fn read_admin1_codes<R: BufRead>(reader: R, out: &mut HashMap<String, String>) -
     errs
 }
 
-fn read_country_info<R: BufRead>(reader: R, out: &mut Vec<CountryInfo>) -> Vec<RowError> {
+fn read_country_info<R: BufRead>(reader: R, path: &Path, out: &mut Vec<CountryInfo>) -> Vec<RowError> {
     let mut errs = Vec::new();
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let line_no = i as u64 + 1;
-        let Some(line) = text_line(line, line_no, &mut errs) else { continue };
-        let line = line.trim_start_matches('\u{feff}');
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for item in data_lines(reader) {
+        let (line_no, line) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 17 || f[0].len() != 2 {
             errs.push(RowError {
@@ -225,6 +229,7 @@ fn read_country_info<R: BufRead>(reader: R, out: &mut Vec<CountryInfo>) -> Vec<R
             continue;
         }
         out.push(CountryInfo {
+            path: path.to_path_buf(),
             line: line_no,
             iso: f[0].to_string(),
             name: f[4].to_string(),
@@ -258,6 +263,23 @@ fn text_line(line: std::io::Result<Vec<u8>>, line_no: u64, errs: &mut Vec<RowErr
             None
         }
     }
+}
+
+/// The data lines of a GeoNames text file with their 1-based numbers:
+/// blank lines and `#` comments skipped, a trailing `\r` and a leading BOM
+/// dropped; an unreadable or non-UTF-8 line is an error item.
+fn data_lines<R: BufRead>(reader: R) -> impl Iterator<Item = std::result::Result<(u64, String), RowError>> {
+    reader.split(b'\n').enumerate().filter_map(|(i, line)| {
+        let line_no = i as u64 + 1;
+        let mut errs = Vec::new();
+        match text_line(line, line_no, &mut errs) {
+            Some(l) => {
+                let l = l.trim_start_matches('\u{feff}');
+                (!l.trim().is_empty() && !l.starts_with('#')).then(|| Ok((line_no, l.to_string())))
+            }
+            None => errs.pop().map(Err),
+        }
+    })
 }
 
 struct DumpRow {
@@ -308,16 +330,13 @@ fn kind_of(fclass: &str, fcode: &str, population: Option<u64>) -> Option<Kind> {
 fn read_dump<R: BufRead>(reader: R) -> (Vec<DumpRow>, Vec<RowError>) {
     let mut rows = Vec::new();
     let mut errs = Vec::new();
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let line_no = i as u64 + 1;
-        let Some(line) = text_line(line, line_no, &mut errs) else { continue };
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        match parse_dump_line(&line) {
+    for item in data_lines(reader) {
+        match item
+            .and_then(|(line_no, line)| parse_dump_line(&line).map_err(|message| RowError { line: line_no, message }))
+        {
             Ok(Some(r)) => rows.push(r),
             Ok(None) => {}
-            Err(message) => errs.push(RowError { line: line_no, message }),
+            Err(e) => errs.push(e),
         }
     }
     (rows, errs)
@@ -421,7 +440,7 @@ fn finish_dumps(
             .max_by_key(|r| r.population.unwrap_or(0));
         let Some(capital) = capital else {
             diags.push(Diagnostic {
-                path: PathBuf::from("countryInfo.txt"),
+                path: info.path.clone(),
                 line: info.line,
                 message: format!(
                     "no coordinates for country {}: its capital {:?} is not in the dumps",
