@@ -1,0 +1,12 @@
+//! Arbitrary bytes as a compiled gazetteer index: loading must return Ok or
+//! Err, and a loaded index must be usable without panics.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "index_common.rs"]
+mod index_common;
+
+fuzz_target!(|data: &[u8]| {
+    index_common::exercise(data.to_vec());
+});
