@@ -438,11 +438,11 @@ fn cue_bonus(grp: &GroupCues, place: &Place<'_>) -> f64 {
 }
 
 /// What the other mentions of a document say.
-struct Context {
+struct Context<'g> {
     /// Country code -> number of mentions supporting it.
     countries: HashMap<[u8; 2], u32>,
     /// (country, admin1 name) of divisions picked -> the groups naming them.
-    admin1s: HashMap<([u8; 2], String), Vec<usize>>,
+    admin1s: HashMap<([u8; 2], &'g str), Vec<usize>>,
     /// Picked positions of populated places and small features, by group.
     points: Vec<Option<LonLat>>,
 }
@@ -452,10 +452,10 @@ fn cc(s: &str) -> [u8; 2] {
     if b.len() == 2 { [b[0], b[1]] } else { [0, 0] }
 }
 
-impl Context {
-    fn new(groups: &[Group<'_, '_>], picks: &[Option<Place<'_>>]) -> Context {
+impl<'g> Context<'g> {
+    fn new(groups: &[Group<'_, 'g>], picks: &[Option<Place<'g>>]) -> Context<'g> {
         let mut countries: HashMap<[u8; 2], u32> = HashMap::new();
-        let mut admin1s: HashMap<([u8; 2], String), Vec<usize>> = HashMap::new();
+        let mut admin1s: HashMap<([u8; 2], &'g str), Vec<usize>> = HashMap::new();
         let mut points = Vec::with_capacity(groups.len());
         for (gi, (grp, pick)) in groups.iter().zip(picks).enumerate() {
             let place = *pick;
@@ -477,9 +477,9 @@ impl Context {
                 *countries.entry(cc(place.country)).or_default() += grp.members.len() as u32;
             }
             if place.kind == Kind::Admin1 {
-                admin1s.entry((cc(place.country), place.name.to_string())).or_default().push(gi);
+                admin1s.entry((cc(place.country), place.name)).or_default().push(gi);
             } else if !place.admin1.is_empty() && place.kind.is_populated() {
-                admin1s.entry((cc(place.country), place.admin1.to_string())).or_default().push(gi);
+                admin1s.entry((cc(place.country), place.admin1)).or_default().push(gi);
             }
         }
         Context { countries, admin1s, points }
@@ -503,7 +503,7 @@ impl Context {
             b += 2.0;
         }
         if place.kind.is_populated() || matches!(place.kind, Kind::Natural | Kind::Facility | Kind::Admin2) {
-            if self.admin1s.get(&(own, place.admin1.to_string())).is_some_and(|gs| gs.iter().any(|g| *g != gi)) {
+            if self.admin1s.get(&(own, place.admin1)).is_some_and(|gs| gs.iter().any(|g| *g != gi)) {
                 b += 1.0;
             }
             // Closeness to the document's other places.
