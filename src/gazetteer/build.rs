@@ -6,11 +6,12 @@
 //!
 //! # Format (all integers little-endian)
 //! ```text
-//! magic    8 bytes  b"GEOEVIX2"
+//! magic    8 bytes  b"GEOEVIX3"
 //! count    u32      number of places
 //! reserved u32
 //! 9 x u64           places_off, strings_off, strings_len, postings_off,
 //!                   postings_len, fst_off, fst_len, filter_off, filter_len
+//! checksum u64      normalize::checksum of everything after the header
 //! places   count x 36-byte records: lat_e6 i32, lon_e6 i32, population u32
 //!          (u32::MAX = unknown), id, name, admin1, alt_names, source (u32
 //!          string offsets), kind u8, country [u8; 2], pad u8
@@ -27,13 +28,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::normalize::{ARTICLES, fnv1a, is_abbreviation, loose_key, name_tokens};
+use super::normalize::{ARTICLES, checksum, fnv1a, is_abbreviation, loose_key, name_tokens};
 use super::record::PlaceRecord;
 
 /// File magic of a geoevent gazetteer index.
-pub const MAGIC: &[u8; 8] = b"GEOEVIX2";
+pub const MAGIC: &[u8; 8] = b"GEOEVIX3";
 /// Byte length of the fixed header.
-pub const HEADER_LEN: usize = 8 + 4 + 4 + 9 * 8;
+pub const HEADER_LEN: usize = 8 + 4 + 4 + 9 * 8 + 8;
 /// Number of bits in the first-token filter (512 KiB).
 pub const FILTER_BITS: u64 = 1 << 22;
 /// Byte length of one place record.
@@ -236,11 +237,14 @@ pub fn build_index(rows: &[PlaceRecord]) -> Result<Vec<u8>, String> {
     ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
+    out.extend_from_slice(&0u64.to_le_bytes()); // checksum, filled in below
     out.extend_from_slice(&places);
     out.extend_from_slice(&strings.bytes);
     out.extend(std::iter::repeat_n(0u8, pad as usize));
     out.extend_from_slice(&postings);
     out.extend_from_slice(&fst_bytes);
     out.extend_from_slice(&filter);
+    let sum = checksum(&out[HEADER_LEN..]);
+    out[HEADER_LEN - 8..HEADER_LEN].copy_from_slice(&sum.to_le_bytes());
     Ok(out)
 }

@@ -161,7 +161,7 @@ impl Gazetteer {
         G.get_or_init(|| {
             // The embedded index is written by build.rs with the same code
             // that reads it; a failure here is a build bug.
-            Gazetteer::from_bytes(Bytes::Static(EMBEDDED), "embedded gazetteer")
+            Gazetteer::from_bytes(Bytes::Static(EMBEDDED), "embedded gazetteer", false)
                 .unwrap_or_else(|e| panic!("embedded gazetteer index is corrupt: {e}"))
         })
     }
@@ -172,9 +172,11 @@ impl Gazetteer {
         Gazetteer::from_index_bytes(bytes, label)
     }
 
-    /// Read a compiled index from bytes.
+    /// Read a compiled index from bytes. The bytes are untrusted: the
+    /// checksum is verified and every key of the name index walked once, so a
+    /// corrupt index is an error here rather than a panic later.
     pub fn from_index_bytes(bytes: Vec<u8>, label: &str) -> Result<Gazetteer> {
-        Gazetteer::from_bytes(Bytes::Owned(Arc::new(bytes)), label)
+        Gazetteer::from_bytes(Bytes::Owned(Arc::new(bytes)), label, true)
     }
 
     /// Memory-map a compiled index file.
@@ -184,16 +186,22 @@ impl Gazetteer {
         // mapped is outside what this program can defend against, as with
         // any memory-mapped reader.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        Gazetteer::from_bytes(Bytes::Mapped(Arc::new(map)), &path.display().to_string())
+        Gazetteer::from_bytes(Bytes::Mapped(Arc::new(map)), &path.display().to_string(), true)
     }
 
-    fn from_bytes(bytes: Bytes, label: &str) -> Result<Gazetteer> {
+    fn from_bytes(bytes: Bytes, label: &str, untrusted: bool) -> Result<Gazetteer> {
         let corrupt = |message: &str| Error::Index { path: label.into(), message: message.into() };
         let b = bytes.as_ref();
         if b.len() < build::HEADER_LEN || &b[..8] != build::MAGIC {
             return Err(corrupt("not a geoevent gazetteer index (bad magic)"));
         }
         let count = u32_at(b, 8).ok_or_else(|| corrupt("truncated header"))?;
+        if untrusted {
+            let stored = u64_at(b, build::HEADER_LEN - 8).ok_or_else(|| corrupt("truncated header"))?;
+            if normalize::checksum(&b[build::HEADER_LEN..]) != stored {
+                return Err(corrupt("checksum mismatch: the index is corrupt or truncated"));
+            }
+        }
         let mut v = [0usize; 9];
         for (i, slot) in v.iter_mut().enumerate() {
             *slot = u64_at(b, 16 + 8 * i).ok_or_else(|| corrupt("truncated header"))? as usize;
@@ -234,7 +242,33 @@ impl Gazetteer {
             label: label.to_string(),
         };
         g.index_divisions()?;
+        if untrusted {
+            g.validate()?;
+        }
         Ok(g)
+    }
+
+    /// Walk every key of the name index and its candidates once. The fst
+    /// crate trusts its bytes and panics on some malformed ones; a panic
+    /// here becomes an error, and an index that passes is safe to query
+    /// (lookups follow only paths this walk has taken).
+    fn validate(&self) -> Result<()> {
+        use fst::Streamer;
+        // A malformed index is an expected input here, not a bug: keep the
+        // default hook from printing a panic message while walking it.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let walk = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut stream = self.fst.stream();
+            let mut n = 0usize;
+            while let Some((key, _)) = stream.next() {
+                n += self.lookup(key).postings().count();
+            }
+            n
+        }));
+        std::panic::set_hook(hook);
+        walk.map(|_| ())
+            .map_err(|_| Error::Index { path: self.label.clone(), message: "the name index is corrupt".into() })
     }
 
     fn index_divisions(&mut self) -> Result<()> {

@@ -129,6 +129,23 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// A fast 64-bit checksum of a byte string (8 bytes a step), for detecting
+/// truncated or corrupted index files. Not cryptographic.
+pub fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h: u64 = bytes.len() as u64 ^ K;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    for b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ *b as u64).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

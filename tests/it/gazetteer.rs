@@ -112,6 +112,33 @@ fn info_counts_the_embedded_gazetteer() {
     assert!(countries >= 240, "{s}");
 }
 
+/// An index file of the format the fuzzers ran on (`GEOEVIX2`: no checksum,
+/// an 88-byte header) rewritten in the current format with a valid checksum,
+/// so that loading it exercises the full validation, not just the checksum.
+fn upgrade(v2: &[u8]) -> Vec<u8> {
+    use geoevent::gazetteer::build::HEADER_LEN;
+    if v2.len() < 88 {
+        return v2.to_vec();
+    }
+    let shift = (HEADER_LEN - 88) as u64;
+    let mut out = Vec::with_capacity(v2.len() + 8);
+    out.extend_from_slice(geoevent::gazetteer::build::MAGIC);
+    out.extend_from_slice(&v2[8..16]);
+    for i in 0..9 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&v2[16 + 8 * i..24 + 8 * i]);
+        let v = u64::from_le_bytes(w);
+        // Offsets (even-numbered fields but the lengths) move with the header.
+        let is_offset = matches!(i, 0 | 1 | 3 | 5 | 7);
+        out.extend_from_slice(&(if is_offset { v.wrapping_add(shift) } else { v }).to_le_bytes());
+    }
+    out.extend_from_slice(&0u64.to_le_bytes());
+    out.extend_from_slice(&v2[88..]);
+    let sum = geoevent::gazetteer::normalize::checksum(&out[HEADER_LEN..]);
+    out[HEADER_LEN - 8..HEADER_LEN].copy_from_slice(&sum.to_le_bytes());
+    out
+}
+
 /// Corrupt index files found by `fuzz/` (index_bytes, index_sections): they
 /// must load or fail cleanly, and lookups must not panic.
 #[test]
@@ -122,28 +149,49 @@ fn fuzzed_corrupt_indexes_do_not_panic() {
         let Ok(dir) = std::fs::read_dir(root.join(target)) else { continue };
         for entry in dir.filter_map(Result::ok) {
             let mut bytes = std::fs::read(entry.path()).expect("regression file");
-            if target == "index_sections" {
+            if target == "index_sections" && bytes.len() >= 88 {
                 // That target appends an all-ones filter and points the header at it.
                 let filter_off = bytes.len() as u64;
-                bytes.extend(std::iter::repeat_n(0xffu8, (geoevent::gazetteer::build::FILTER_BITS / 8) as usize));
-                if bytes.len() >= geoevent::gazetteer::build::HEADER_LEN {
-                    bytes[72..80].copy_from_slice(&filter_off.to_le_bytes());
-                    bytes[80..88].copy_from_slice(&(geoevent::gazetteer::build::FILTER_BITS / 8).to_le_bytes());
-                }
+                let filter_len = geoevent::gazetteer::build::FILTER_BITS / 8;
+                bytes[72..80].copy_from_slice(&filter_off.to_le_bytes());
+                bytes[80..88].copy_from_slice(&filter_len.to_le_bytes());
+                bytes.extend(std::iter::repeat_n(0xffu8, filter_len as usize));
             }
-            n += 1;
-            if let Ok(g) = geoevent::Gazetteer::from_index_bytes(bytes, "fuzz") {
-                for p in g.places().take(50) {
-                    let _ = g.find(p.name);
+            for candidate in [bytes.clone(), upgrade(&bytes)] {
+                n += 1;
+                if let Ok(g) = geoevent::Gazetteer::from_index_bytes(candidate, "fuzz") {
+                    for p in g.places().take(50) {
+                        let _ = g.find(p.name);
+                    }
+                    for name in ["Mosul", "a", "", "Al Qaim"] {
+                        let _ = g.find(name);
+                        let _ = g.lookup(name.as_bytes());
+                    }
+                    let parser = geoevent::Geoparser::new(&g, geoevent::Options::default());
+                    let _ = parser.places("Fighting in Mosul and Al Qaim, near a village.");
                 }
-                for name in ["Mosul", "a", "", "Al Qaim"] {
-                    let _ = g.find(name);
-                    let _ = g.lookup(name.as_bytes());
-                }
-                let parser = geoevent::Geoparser::new(&g, geoevent::Options::default());
-                let _ = parser.places("Fighting in Mosul and Al Qaim, near a village.");
             }
         }
     }
     assert!(n > 0, "no regression inputs found");
+}
+
+#[test]
+fn a_corrupted_index_file_is_a_clear_error() {
+    let dir = scratch();
+    geoevent(&dir).args(["gazetteer", "build", "-o", "mini.idx"]).arg(data("mini_gazetteer.csv")).assert().success();
+    let path = dir.path().join("mini.idx");
+    let mut bytes = std::fs::read(&path).expect("index");
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&path, &bytes).expect("write");
+    geoevent(&dir)
+        .args(["places", "--gazetteer", "mini.idx"])
+        .write_stdin("Testland")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("checksum mismatch"));
+    bytes.truncate(bytes.len() - 100);
+    std::fs::write(&path, &bytes).expect("write");
+    geoevent(&dir).args(["places", "--gazetteer", "mini.idx"]).write_stdin("x").assert().code(2);
 }
