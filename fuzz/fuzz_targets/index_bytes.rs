@@ -8,5 +8,7 @@ use libfuzzer_sys::fuzz_target;
 mod index_common;
 
 fuzz_target!(|data: &[u8]| {
-    index_common::exercise(data.to_vec());
+    let mut bytes = data.to_vec();
+    index_common::fix_checksum(&mut bytes);
+    index_common::exercise(bytes);
 });

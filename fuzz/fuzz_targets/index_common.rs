@@ -5,6 +5,16 @@ use geoevent::Gazetteer;
 use geoevent::Geoparser;
 use geoevent::gazetteer::normalize::{loose_key, name_key};
 
+/// Write the body checksum into the header, so that mutations reach the
+/// structure behind it (an unfixed checksum would reject nearly every input).
+pub fn fix_checksum(bytes: &mut [u8]) {
+    use geoevent::gazetteer::build::HEADER_LEN;
+    if bytes.len() >= HEADER_LEN {
+        let sum = geoevent::gazetteer::normalize::checksum(&bytes[HEADER_LEN..]);
+        bytes[HEADER_LEN - 8..HEADER_LEN].copy_from_slice(&sum.to_le_bytes());
+    }
+}
+
 /// Load `bytes` as an index; when it loads, read every place and look
 /// names up. Must never panic.
 pub fn exercise(bytes: Vec<u8>) {

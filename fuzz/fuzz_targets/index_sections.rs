@@ -21,5 +21,6 @@ fuzz_target!(|data: &[u8]| {
         bytes[16 + 8 * 8..16 + 8 * 9].copy_from_slice(&filter_len.to_le_bytes());
         bytes.resize(bytes.len() + filter_len as usize, 0xff);
     }
+    index_common::fix_checksum(&mut bytes);
     index_common::exercise(bytes);
 });
