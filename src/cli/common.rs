@@ -124,6 +124,8 @@ pub enum OutFormat {
     Geojsonseq,
     /// Newline-delimited GeoJSON features.
     Ndjson,
+    /// CSV, one row per feature: id, lat, lon, wkt, then the properties.
+    Csv,
 }
 
 impl From<OutFormat> for Format {
@@ -132,6 +134,7 @@ impl From<OutFormat> for Format {
             OutFormat::Geojson => Format::Geojson,
             OutFormat::Geojsonseq => Format::Geojsonseq,
             OutFormat::Ndjson => Format::Ndjson,
+            OutFormat::Csv => Format::Csv,
         }
     }
 }

@@ -26,6 +26,10 @@ pub enum Format {
     Geojsonseq,
     /// One feature per line.
     Ndjson,
+    /// CSV: one row per feature, `id`, `lat`, `lon`, `wkt`, then the
+    /// properties, as ACLED and spreadsheet users expect. `lat`/`lon` are
+    /// empty for features that are not points; `wkt` holds every geometry.
+    Csv,
 }
 
 impl Format {
@@ -35,6 +39,7 @@ impl Format {
             "geojson" => Some(Format::Geojson),
             "geojsonseq" => Some(Format::Geojsonseq),
             "ndjson" | "geojsonl" => Some(Format::Ndjson),
+            "csv" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -129,6 +134,10 @@ impl<W: Write> FeatureWriter<W> {
     pub fn write<P: Serialize>(&mut self, geometry: &Geometry, properties: &P) -> std::io::Result<u64> {
         self.start()?;
         self.count += 1;
+        if self.format == Format::Csv {
+            self.write_csv_row(geometry, properties)?;
+            return Ok(self.count);
+        }
         let f = FeatureOut {
             kind: "Feature",
             id: self.count,
@@ -143,7 +152,7 @@ impl<W: Write> FeatureWriter<W> {
                 self.out.write_all(b"\n")?;
             }
             Format::Geojsonseq => self.out.write_all(b"\x1e")?,
-            Format::Ndjson => {}
+            Format::Ndjson | Format::Csv => {}
         }
         self.buf.clear();
         let r = if self.pretty && self.format == Format::Geojson {
@@ -157,6 +166,43 @@ impl<W: Write> FeatureWriter<W> {
             self.out.write_all(b"\n")?;
         }
         Ok(self.count)
+    }
+
+    fn write_csv_row<P: Serialize>(&mut self, geometry: &Geometry, properties: &P) -> std::io::Result<()> {
+        let value = serde_json::to_value(properties).map_err(std::io::Error::other)?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(std::io::Error::other("feature properties must be an object"));
+        };
+        let d = self.decimals;
+        let num = |v: f64| serde_json::Number::from_f64(round(v, d)).map_or(String::new(), |n| n.to_string());
+        let (lat, lon) = match geometry {
+            Geometry::Point(p) => (num(p.lat), num(p.lon)),
+            _ => (String::new(), String::new()),
+        };
+        let pos = |p: &LonLat| format!("{} {}", num(p.lon), num(p.lat));
+        let wkt = match geometry {
+            Geometry::None => String::new(),
+            Geometry::Point(p) => format!("POINT ({})", pos(p)),
+            Geometry::LineString(ps) => format!("LINESTRING ({})", ps.iter().map(pos).collect::<Vec<_>>().join(", ")),
+        };
+        let mut buf = Vec::new();
+        {
+            let mut w = csv::Writer::from_writer(&mut buf);
+            if self.count == 1 {
+                let mut header = vec!["id".to_string(), "lat".into(), "lon".into(), "wkt".into()];
+                header.extend(map.keys().cloned());
+                w.write_record(&header).map_err(std::io::Error::other)?;
+            }
+            let mut row = vec![self.count.to_string(), lat, lon, wkt];
+            row.extend(map.values().map(|v| match v {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }));
+            w.write_record(&row).map_err(std::io::Error::other)?;
+            w.flush()?;
+        }
+        self.out.write_all(&buf)
     }
 
     /// Number of features written.

@@ -264,3 +264,27 @@ fn country_prior_changes_the_pick() {
     assert_eq!(pick(&["--country", "LB"]), "LB");
     assert_eq!(pick(&["--bbox", "35,33,37,35"]), "LB");
 }
+
+#[test]
+fn csv_has_lat_lon_and_every_property() {
+    let dir = scratch();
+    let report = data("report_anbar.txt");
+    let geo = features(&geoevent(&dir).arg("places").arg(&report).output().expect("runs").stdout);
+    let out = geoevent(&dir).args(["places", "--format", "csv"]).arg(&report).output().expect("runs");
+    assert!(out.status.success());
+    let mut rdr = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = rdr.headers().expect("header").iter().map(String::from).collect();
+    assert_eq!(&header[..4], ["id", "lat", "lon", "wkt"]);
+    let keys: Vec<String> = geo[0]["properties"].as_object().expect("props").keys().cloned().collect();
+    assert_eq!(&header[4..], keys.as_slice());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), geo.len());
+    for (row, f) in rows.iter().zip(&geo) {
+        let (lon, lat) = point(f).expect("point");
+        assert_eq!(row[1].parse::<f64>().expect("lat"), lat);
+        assert_eq!(row[2].parse::<f64>().expect("lon"), lon);
+        assert_eq!(&row[5], f["properties"]["mention"].as_str().unwrap_or(""));
+        // null is an empty cell
+        assert_eq!(row[header.iter().position(|h| h == "uncertainty_km").unwrap_or(0)].len(), 0);
+    }
+}
