@@ -187,46 +187,22 @@ struct CountryInfo {
 }
 
 fn read_admin1_codes<R: BufRead>(reader: R, out: &mut HashMap<String, String>) -> Vec<RowError> {
-    let mut errs = Vec::new();
-    for item in data_lines(reader) {
-        let (line_no, line) = match item {
-            Ok(x) => x,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
+    parse_lines(reader, |_, line| {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 3 || !f[0].contains('.') {
-            errs.push(RowError {
-                line: line_no,
-                message: format!("expected code, name, ascii name, geonameid; found {} field(s)", f.len()),
-            });
-            continue;
+            return Err(format!("expected code, name, ascii name, geonameid; found {} field(s)", f.len()));
         }
         let name = if f[2].trim().is_empty() { f[1] } else { f[2] };
         out.insert(f[0].to_string(), name.trim().to_string());
-    }
-    errs
+        Ok(())
+    })
 }
 
 fn read_country_info<R: BufRead>(reader: R, path: &Path, out: &mut Vec<CountryInfo>) -> Vec<RowError> {
-    let mut errs = Vec::new();
-    for item in data_lines(reader) {
-        let (line_no, line) = match item {
-            Ok(x) => x,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
+    parse_lines(reader, |line_no, line| {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 17 || f[0].len() != 2 {
-            errs.push(RowError {
-                line: line_no,
-                message: format!("expected 19 tab-separated country fields, found {}", f.len()),
-            });
-            continue;
+            return Err(format!("expected 19 tab-separated country fields, found {}", f.len()));
         }
         out.push(CountryInfo {
             path: path.to_path_buf(),
@@ -237,6 +213,26 @@ fn read_country_info<R: BufRead>(reader: R, path: &Path, out: &mut Vec<CountryIn
             population: f[7].parse().ok().filter(|p| *p > 0),
             geonameid: f[16].to_string(),
         });
+        Ok(())
+    })
+}
+
+/// Run `parse` on every data line (see [`data_lines`]); unreadable lines and
+/// the messages `parse` returns become row errors.
+fn parse_lines<R: BufRead>(
+    reader: R,
+    mut parse: impl FnMut(u64, &str) -> std::result::Result<(), String>,
+) -> Vec<RowError> {
+    let mut errs = Vec::new();
+    for item in data_lines(reader) {
+        match item {
+            Ok((line_no, line)) => {
+                if let Err(message) = parse(line_no, &line) {
+                    errs.push(RowError { line: line_no, message });
+                }
+            }
+            Err(e) => errs.push(e),
+        }
     }
     errs
 }
@@ -329,16 +325,10 @@ fn kind_of(fclass: &str, fcode: &str, population: Option<u64>) -> Option<Kind> {
 
 fn read_dump<R: BufRead>(reader: R) -> (Vec<DumpRow>, Vec<RowError>) {
     let mut rows = Vec::new();
-    let mut errs = Vec::new();
-    for item in data_lines(reader) {
-        match item
-            .and_then(|(line_no, line)| parse_dump_line(&line).map_err(|message| RowError { line: line_no, message }))
-        {
-            Ok(Some(r)) => rows.push(r),
-            Ok(None) => {}
-            Err(e) => errs.push(e),
-        }
-    }
+    let errs = parse_lines(reader, |_, line| {
+        rows.extend(parse_dump_line(line)?);
+        Ok(())
+    });
     (rows, errs)
 }
 
