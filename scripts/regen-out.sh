@@ -19,11 +19,15 @@ if [ "${1:-}" = "--check" ]; then
 fi
 mkdir -p "$dest"
 
-"$bin" places --pretty examples/reports -o "$dest/places.geojson"
-"$bin" places --format geojsonseq examples/reports -o "$dest/places.geojsonseq"
-"$bin" extract --pretty examples/reports -o "$dest/events.geojson"
-"$bin" extract --layer events --format ndjson examples/reports -o "$dest/events.ndjson"
+inputs=(examples/reports examples/wire.ndjson)
+# One file per layer (events, distance_claims, places) in each format.
+"$bin" extract --quiet --pretty "${inputs[@]}" -o "$dest/"
+"$bin" extract --quiet --format csv "${inputs[@]}" -o "$dest/"
+"$bin" extract --quiet --format kml "${inputs[@]}" -o "$dest/"
+"$bin" extract --quiet --format geojsonseq "${inputs[@]}" -o "$dest/"
+"$bin" places --quiet --format ndjson "${inputs[@]}" -o "$dest/places.geojsonl"
 "$bin" distance --format geojson --matrix Fallujah Baghdad Ramadi Mosul -o "$dest/distances.geojson"
+"$bin" distance --format kml --matrix Fallujah Baghdad Ramadi Mosul -o "$dest/distances.kml"
 "$bin" distance --matrix Fallujah Baghdad Ramadi Mosul -o "$dest/distances.txt"
 
 if [ "$check" = 1 ]; then
@@ -38,7 +42,7 @@ if [ "$check" = 1 ]; then
   done
   for f in out/*; do
     case "$(basename "$f")" in
-      README.md) ;;
+      README.md | *.png) ;; # screenshots are CI artifacts, not regenerated here
       *) [ -e "$dest/$(basename "$f")" ] || { echo "$f is not produced by scripts/regen-out.sh" >&2; stale=1; } ;;
     esac
   done

@@ -100,6 +100,8 @@ pub struct Documents {
     format: InputFormat,
     pending: std::collections::VecDeque<Item>,
     current: Option<NdjsonLines>,
+    consumed: u64,
+    total: Option<u64>,
 }
 
 struct NdjsonLines {
@@ -112,11 +114,17 @@ struct NdjsonLines {
 /// Stream the documents of `inputs`.
 pub fn documents(inputs: &[PathBuf], format: InputFormat) -> Documents {
     let (files, problems) = expand(inputs);
+    // The input size is known unless standard input is read.
+    let total = files.iter().try_fold(0u64, |sum, f| {
+        if f.as_os_str() == STDIN { None } else { Some(sum + std::fs::metadata(f).map_or(0, |m| m.len())) }
+    });
     Documents {
         files: files.into_iter(),
         format,
         pending: problems.into_iter().map(Item::Problem).collect(),
         current: None,
+        consumed: 0,
+        total,
     }
 }
 
@@ -140,7 +148,7 @@ impl Iterator for Documents {
                 return Some(item);
             }
             if let Some(cur) = &mut self.current {
-                match next_ndjson(cur) {
+                match next_ndjson(cur, &mut self.consumed) {
                     Some(item) => return Some(item),
                     None => self.current = None,
                 }
@@ -153,6 +161,17 @@ impl Iterator for Documents {
 }
 
 impl Documents {
+    /// Bytes of input read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.consumed
+    }
+
+    /// The total size of the inputs in bytes, when known (not for standard
+    /// input).
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.total
+    }
+
     fn open(&mut self, path: &Path) {
         let name = display_name(path);
         let reader: Box<dyn BufRead> = if path.as_os_str() == STDIN {
@@ -190,7 +209,9 @@ impl Documents {
             return;
         }
         let mut bytes = Vec::new();
-        if let Err(e) = reader.read_to_end(&mut bytes) {
+        let read = reader.read_to_end(&mut bytes);
+        self.consumed += bytes.len() as u64;
+        if let Err(e) = read {
             self.pending.push_back(Item::Problem(Error::io(path, e)));
             return;
         }
@@ -226,14 +247,14 @@ struct RawDoc {
     url: Option<String>,
 }
 
-fn next_ndjson(cur: &mut NdjsonLines) -> Option<Item> {
+fn next_ndjson(cur: &mut NdjsonLines, consumed: &mut u64) -> Option<Item> {
     let mut buf = Vec::new();
     loop {
         buf.clear();
         cur.line += 1;
         match cur.reader.read_until(b'\n', &mut buf) {
             Ok(0) => return None,
-            Ok(_) => {}
+            Ok(n) => *consumed += n as u64,
             Err(e) => {
                 return Some(Item::Problem(Error::Line {
                     source_name: cur.name.clone(),

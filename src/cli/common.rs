@@ -124,8 +124,11 @@ pub enum OutFormat {
     Geojsonseq,
     /// Newline-delimited GeoJSON features.
     Ndjson,
-    /// CSV, one row per feature: id, lat, lon, wkt, then the properties.
+    /// CSV, one row per feature: id, lat, lon, wkt, then the properties
+    /// (with a `.csvt` file of column types beside a file output).
     Csv,
+    /// KML 2.2 (Google Earth): Placemarks with typed ExtendedData.
+    Kml,
 }
 
 impl From<OutFormat> for Format {
@@ -135,6 +138,7 @@ impl From<OutFormat> for Format {
             OutFormat::Geojsonseq => Format::Geojsonseq,
             OutFormat::Ndjson => Format::Ndjson,
             OutFormat::Csv => Format::Csv,
+            OutFormat::Kml => Format::Kml,
         }
     }
 }
@@ -151,9 +155,11 @@ pub struct OutputArgs {
     /// Indent the FeatureCollection.
     #[arg(long)]
     pub pretty: bool,
-    /// Write to this file (atomically: a failed run leaves no partial file)
-    /// instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
+    /// Write to this file instead of standard output; a directory (existing,
+    /// or given with a trailing `/`) gets one file per layer
+    /// (`events.geojson`, `places.geojson`, ...). Files are written
+    /// atomically: a failed run leaves no partial file.
+    #[arg(short, long, value_name = "FILE|DIR/")]
     pub output: Option<PathBuf>,
 }
 

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::ValueEnum;
 use geo::{Geodesic, InterpolatePoint, Point};
 use geoevent::geodesy::{LonLat, bearing_deg, compass, distance_m};
-use geoevent::output::{FeatureWriter, Format, Geometry, round};
+use geoevent::output::{FeatureWriter, Field, FieldType, Format, Geometry, Layer, round};
 use geoevent::resolve::Resolver;
 use serde::Serialize;
 
@@ -52,7 +52,29 @@ pub enum DistFormat {
     Json,
     /// A FeatureCollection of geodesic LineStrings with the figures as properties.
     Geojson,
+    /// CSV, one row per pair: id, lat, lon (empty), wkt of the geodesic, then the figures.
+    Csv,
+    /// KML, one Placemark per pair with the geodesic line.
+    Kml,
 }
+
+/// The `distances` layer: one geodesic LineString per pair.
+const DISTANCES: Layer = Layer {
+    name: "distances",
+    geometry: "LineString",
+    fields: &[
+        Field::new("from", FieldType::String),
+        Field::new("to", FieldType::String),
+        Field::new("from_id", FieldType::String),
+        Field::new("to_id", FieldType::String),
+        Field::new("distance_km", FieldType::Real),
+        Field::new("distance_m", FieldType::Real),
+        Field::new("bearing_deg", FieldType::Real),
+        Field::new("compass", FieldType::String),
+        Field::new("back_bearing_deg", FieldType::Real),
+        Field::new("title", FieldType::String),
+    ],
+};
 
 /// A place given on the command line, resolved.
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +103,7 @@ pub struct Pair {
     bearing_deg: f64,
     compass: &'static str,
     back_bearing_deg: f64,
+    title: String,
 }
 
 fn parse_latlon(s: &str) -> Option<LonLat> {
@@ -129,6 +152,7 @@ pub fn measure(a: &Endpoint, b: &Endpoint) -> Pair {
         bearing_deg: round(bearing, 1),
         compass: compass(bearing),
         back_bearing_deg: round(bearing_deg(pb, pa), 1),
+        title: format!("{} to {}: {:.1} km {}", a.name, b.name, d / 1000.0, compass(bearing)),
     }
 }
 
@@ -178,8 +202,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             writeln!(sink)?;
             sink.commit()?;
         }
-        DistFormat::Geojson => {
-            let mut w = FeatureWriter::new(sink, Format::Geojson, args.precision, false);
+        DistFormat::Geojson | DistFormat::Csv | DistFormat::Kml => {
+            let format = match args.format {
+                DistFormat::Csv => Format::Csv,
+                DistFormat::Kml => Format::Kml,
+                _ => Format::Geojson,
+            };
+            let mut w = FeatureWriter::new(sink, format, DISTANCES, args.precision, false);
             for &(i, j) in &pairs {
                 let p = measure(&points[i], &points[j]);
                 let line = geodesic_line(&points[i], &points[j], p.distance_m);

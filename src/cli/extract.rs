@@ -1,17 +1,19 @@
-//! `geoevent extract`: events and distance claims as GeoJSON.
+//! `geoevent extract`: events, distance claims and places as GeoJSON.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
 use geoevent::events::vocab::Vocabulary;
-use geoevent::events::{Extractor, dedup};
-use geoevent::input::{Document, Item, documents};
-use geoevent::output::FeatureWriter;
+use geoevent::events::{Event, Extractor, dedup};
+use geoevent::input::{Document, documents};
 use geoevent::output::events::{claim_feature, event_feature};
+use geoevent::output::{DISTANCE_CLAIMS, EVENTS, Encoded, PLACES, places};
 
-use super::common::{GazetteerArgs, InputArgs, OutputArgs, ResolveArgs, Sink};
+use super::common::{GazetteerArgs, InputArgs, OutputArgs, ResolveArgs};
+use super::pipeline::{Outputs, RunArgs, encode_all, for_each_document};
 
 /// Extract events (who did what to whom, where and when) and distance
 /// claims from reports.
@@ -21,10 +23,11 @@ pub struct Args {
     pub input: InputArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Which features to write: events (Points), distance claims
-    /// (LineStrings), or both.
-    #[arg(long, value_enum, default_value_t = Layer::All)]
-    pub layer: Layer,
+    /// The layer written to standard output or to `-o FILE`: events
+    /// (Points), distance claims (LineStrings) or place mentions (Points).
+    /// `-o DIR/` writes all three.
+    #[arg(long, value_enum, default_value_t = LayerArg::Events)]
+    pub layer: LayerArg,
     /// Also read actors from this CSV (`actor,type,country,aliases`); repeatable.
     #[arg(long, value_name = "FILE")]
     pub actors: Vec<PathBuf>,
@@ -39,21 +42,39 @@ pub struct Args {
     pub resolve: ResolveArgs,
     #[command(flatten)]
     pub gazetteer: GazetteerArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Output layers of `extract`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Layer {
-    /// Events and distance claims.
-    All,
-    /// Events only.
+pub enum LayerArg {
+    /// Events (Points).
     Events,
-    /// Distance claims only.
+    /// Distance claims (LineStrings).
     DistanceClaims,
+    /// Place mentions (Points), as `geoevent places` gives them with the
+    /// actors' countries as context.
+    Places,
+}
+
+/// Output slots, in the order of [`LAYERS`].
+const EVENTS_SLOT: usize = 0;
+const CLAIMS_SLOT: usize = 1;
+const PLACES_SLOT: usize = 2;
+const LAYERS: [geoevent::output::Layer; 3] = [EVENTS, DISTANCE_CLAIMS, PLACES];
+
+/// What a worker makes of one document.
+struct Done {
+    /// Encoded events, or with --dedup the events themselves, held to the end.
+    events: std::io::Result<Vec<Encoded>>,
+    held: Vec<Event<'static>>,
+    claims: std::io::Result<Vec<Encoded>>,
+    places: std::io::Result<Vec<Encoded>>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (gazetteer, mut problems) = args.gazetteer.load()?;
+    let (gazetteer, load_problems) = args.gazetteer.load()?;
     let mut vocab = Vocabulary::embedded().context("loading the embedded event vocabulary")?;
     for f in &args.actors {
         vocab.add_actors_file(f).with_context(|| format!("loading actors from {}", f.display()))?;
@@ -63,53 +84,58 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::ensure!(km.is_finite() && km >= 0.0, "--dedup-km takes a distance in km >= 0, found {km}");
     }
     let extractor = Extractor::new(gazetteer, args.resolve.options(), vocab);
-    let sink = Sink::open(args.output.output.as_ref())?;
-    let mut writer = FeatureWriter::new(sink, args.output.format.into(), args.output.precision, args.output.pretty);
-    let want_events = args.layer != Layer::DistanceClaims;
-    let want_claims = args.layer != Layer::Events;
-    // With --dedup, events are held until the end (documents are kept for
-    // their metadata); without it, each document is written as it comes.
-    let mut held: Vec<(usize, geoevent::events::Event<'static>)> = Vec::new();
-    let mut docs: Vec<Document> = Vec::new();
-    for item in documents(&args.input.inputs(), args.input.format()) {
-        let doc = match item {
-            Item::Problem(e) => {
-                problems += 1;
-                eprintln!("geoevent: error: {e}");
-                continue;
-            }
-            Item::Document(d) => d,
+    let selected = LAYERS[match args.layer {
+        LayerArg::Events => EVENTS_SLOT,
+        LayerArg::DistanceClaims => CLAIMS_SLOT,
+        LayerArg::Places => PLACES_SLOT,
+    }];
+    let mut outputs = Outputs::open(&args.output, &LAYERS, selected)?;
+    let enc = outputs.encoders();
+    let hold = dedup_km.is_some() && outputs.wants(EVENTS_SLOT);
+    // With --dedup, events are held until the end (with their documents'
+    // metadata); everything else is written as each document comes.
+    let mut held: Vec<Event<'static>> = Vec::new();
+    let mut docs: HashMap<String, Document> = HashMap::new();
+    let work = |doc: &Document| {
+        let x = extractor.extract(doc);
+        let (events, held) = if hold {
+            (Ok(Vec::new()), x.events)
+        } else {
+            let events = encode_all(enc[EVENTS_SLOT], &x.events, |e, ev| {
+                let (g, p) = event_feature(doc, ev);
+                e.encode(&g, &p)
+            });
+            (events, Vec::new())
         };
-        let x = extractor.extract(&doc);
-        if want_claims {
-            for c in &x.claims {
-                let (g, p) = claim_feature(&doc, c);
-                writer.write(&g, &p).context("writing features")?;
+        let claims = encode_all(enc[CLAIMS_SLOT], &x.claims, |e, c| {
+            let (g, p) = claim_feature(doc, c);
+            e.encode(&g, &p)
+        });
+        let places = encode_all(enc[PLACES_SLOT], &x.places, |e, p| {
+            let (g, props) = places::feature(&doc.id, p);
+            e.encode(&g, &props)
+        });
+        Done { events, held, claims, places }
+    };
+    let problems =
+        for_each_document(documents(&args.input.inputs(), args.input.format()), &args.run, work, |doc, d| {
+            outputs.write(EVENTS_SLOT, &d.events?)?;
+            outputs.write(CLAIMS_SLOT, &d.claims?)?;
+            outputs.write(PLACES_SLOT, &d.places?)?;
+            if hold && !d.held.is_empty() {
+                held.extend(d.held);
+                docs.insert(doc.id.clone(), doc);
             }
-        }
-        if want_events {
-            if dedup_km.is_some() {
-                let i = docs.len();
-                held.extend(x.events.into_iter().map(|e| (i, e)));
-                docs.push(doc);
-            } else {
-                for e in &x.events {
-                    let (g, p) = event_feature(&doc, e);
-                    writer.write(&g, &p).context("writing features")?;
-                }
-            }
-        }
-    }
-    if let Some(km) = dedup_km {
-        let (idx, events): (Vec<usize>, Vec<_>) = held.into_iter().unzip();
-        let doc_of: std::collections::HashMap<String, usize> =
-            events.iter().zip(&idx).map(|(e, i)| (e.doc_id.clone(), *i)).collect();
-        for e in dedup(events, km) {
-            let doc = &docs[doc_of[&e.doc_id]];
+            Ok(())
+        })?;
+    if let Some(km) = dedup_km.filter(|_| hold) {
+        let enc = enc[EVENTS_SLOT].context("no events writer")?;
+        for e in dedup(held, km) {
+            let doc = &docs[&e.doc_id];
             let (g, p) = event_feature(doc, &e);
-            writer.write(&g, &p).context("writing features")?;
+            outputs.write(EVENTS_SLOT, &[enc.encode(&g, &p).context("writing features")?])?;
         }
     }
-    writer.finish().context("writing features")?.commit()?;
-    Ok(if problems > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    outputs.finish()?;
+    Ok(if load_problems + problems > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }

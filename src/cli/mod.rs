@@ -5,6 +5,7 @@ mod distance;
 mod eval;
 mod extract;
 mod gazetteer;
+mod pipeline;
 mod places;
 mod resolve;
 

@@ -2,11 +2,11 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-use geoevent::input::{Item, documents};
-use geoevent::output::{FeatureWriter, places};
+use geoevent::input::documents;
+use geoevent::output::{PLACES, places};
 
-use super::common::{GazetteerArgs, InputArgs, OutputArgs, ResolveArgs, Sink};
+use super::common::{GazetteerArgs, InputArgs, OutputArgs, ResolveArgs};
+use super::pipeline::{Outputs, RunArgs, encode_all, for_each_document};
 
 /// Find and resolve the place mentions of documents.
 #[derive(Debug, clap::Args)]
@@ -19,28 +19,27 @@ pub struct Args {
     pub resolve: ResolveArgs,
     #[command(flatten)]
     pub gazetteer: GazetteerArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (gazetteer, mut problems) = args.gazetteer.load()?;
+    let (gazetteer, load_problems) = args.gazetteer.load()?;
     let parser = geoevent::Geoparser::new(gazetteer, args.resolve.options());
-    let sink = Sink::open(args.output.output.as_ref())?;
-    let mut writer = FeatureWriter::new(sink, args.output.format.into(), args.output.precision, args.output.pretty);
-    for item in documents(&args.input.inputs(), args.input.format()) {
-        match item {
-            Item::Problem(e) => {
-                problems += 1;
-                eprintln!("geoevent: error: {e}");
-            }
-            Item::Document(doc) => {
-                for p in parser.places(&doc.text) {
-                    let (geometry, props) = places::feature(&doc.id, &p);
-                    writer.write(&geometry, &props).context("writing features")?;
-                }
-            }
-        }
-    }
-    let sink = writer.finish().context("writing features")?;
-    sink.commit()?;
-    Ok(if problems > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    let mut outputs = Outputs::open(&args.output, &[PLACES], PLACES)?;
+    let encoder = outputs.encoders()[0];
+    let docs = documents(&args.input.inputs(), args.input.format());
+    let problems = for_each_document(
+        docs,
+        &args.run,
+        |doc| {
+            encode_all(encoder, parser.places(&doc.text), |e, p| {
+                let (geometry, props) = places::feature(&doc.id, &p);
+                e.encode(&geometry, &props)
+            })
+        },
+        |_doc, features| outputs.write(0, &features?),
+    )?;
+    outputs.finish()?;
+    Ok(if load_problems + problems > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }

@@ -182,6 +182,9 @@ pub struct Extraction<'g> {
     pub events: Vec<Event<'g>>,
     /// Distance claims, in text order.
     pub claims: Vec<DistanceClaim<'g>>,
+    /// The place mentions the events were located with (what
+    /// [`Geoparser::places`] gives for the text), in text order.
+    pub places: Vec<PlaceMention<'g>>,
 }
 
 /// Extracts events with one gazetteer and vocabulary.
@@ -354,7 +357,7 @@ impl<'g> Extractor<'g> {
             ev.event_id = format!("{}:e{}", doc.id, i + 1);
         }
         let claims = distance_claims(&doc.id, text, &analysis);
-        Extraction { events, claims }
+        Extraction { events, claims, places: analysis.places }
     }
 
     /// The byte offset where the article body ends, and boilerplate line spans.

@@ -1,13 +1,15 @@
 //! Writing features: GeoJSON FeatureCollection (RFC 7946), GeoJSON text
-//! sequences (RFC 8142) and newline-delimited GeoJSON, streamed one feature
-//! at a time.
+//! sequences (RFC 8142), newline-delimited GeoJSON, CSV and KML, streamed one
+//! feature at a time.
 //!
 //! Coordinates are `[lon, lat]` in WGS84, rounded to a fixed number of
 //! decimals (6 by default, about 0.1 m). Feature ids are integers counted
-//! from 1 in output order. No `crs` member is written.
+//! from 1 in output order, per file. No `crs` member is written. Each file
+//! holds one [`Layer`]: one geometry type and a fixed list of typed fields.
 
 pub mod events;
 pub mod places;
+pub mod style;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,20 +32,126 @@ pub enum Format {
     /// properties, as ACLED and spreadsheet users expect. `lat`/`lon` are
     /// empty for features that are not points; `wkt` holds every geometry.
     Csv,
+    /// KML 2.2 for Google Earth: one `Placemark` per feature with a
+    /// `<Schema>` of typed fields, `ExtendedData`/`SchemaData` values and an
+    /// inline `<Style>` from the simplestyle colours.
+    Kml,
 }
 
 impl Format {
-    /// Parse a format name (`geojson`, `geojsonseq`, `ndjson`).
+    /// Parse a format name (`geojson`, `geojsonseq`, `ndjson`, `csv`, `kml`).
     pub fn parse(s: &str) -> Option<Format> {
         match s {
             "geojson" => Some(Format::Geojson),
             "geojsonseq" => Some(Format::Geojsonseq),
             "ndjson" | "geojsonl" => Some(Format::Ndjson),
             "csv" => Some(Format::Csv),
+            "kml" => Some(Format::Kml),
             _ => None,
         }
     }
+
+    /// The file extension of the format, as GDAL recognises it.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Geojson => "geojson",
+            Format::Geojsonseq => "geojsons",
+            Format::Ndjson => "geojsonl",
+            Format::Csv => "csv",
+            Format::Kml => "kml",
+        }
+    }
 }
+
+/// The type of a property, as GIS tools should read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// JSON string.
+    String,
+    /// JSON integer.
+    Integer,
+    /// JSON number.
+    Real,
+    /// JSON boolean.
+    Boolean,
+    /// JSON string `YYYY-MM-DD`.
+    Date,
+}
+
+impl FieldType {
+    /// The GDAL CSV type (`.csvt` sidecar).
+    fn csvt(self) -> &'static str {
+        match self {
+            FieldType::String => "String",
+            FieldType::Integer => "Integer",
+            FieldType::Real => "Real",
+            FieldType::Boolean => "Integer(Boolean)",
+            FieldType::Date => "Date",
+        }
+    }
+
+    /// The KML `SimpleField` type.
+    fn kml(self) -> &'static str {
+        match self {
+            FieldType::String | FieldType::Date => "string",
+            FieldType::Integer => "int",
+            FieldType::Real => "double",
+            FieldType::Boolean => "bool",
+        }
+    }
+}
+
+/// A property of a layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// Property name.
+    pub name: &'static str,
+    /// Its type; every value is of this type or null.
+    pub ty: FieldType,
+}
+
+impl Field {
+    /// A field.
+    pub const fn new(name: &'static str, ty: FieldType) -> Field {
+        Field { name, ty }
+    }
+}
+
+/// An output layer: one geometry type, a fixed list of fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layer {
+    /// Layer (and file) name: `places`, `events`, `distance_claims`.
+    pub name: &'static str,
+    /// The geometry type of its features.
+    pub geometry: &'static str,
+    /// Its properties, in output order.
+    pub fields: &'static [Field],
+}
+
+impl Layer {
+    /// The `.csvt` sidecar of the layer's CSV: the column types GDAL and QGIS
+    /// read instead of guessing (`id`, `lat`, `lon`, `wkt`, then the fields).
+    pub fn csvt(&self) -> String {
+        let types: Vec<&str> =
+            ["Integer", "Real", "Real", "WKT"].into_iter().chain(self.fields.iter().map(|f| f.ty.csvt())).collect();
+        format!("{}\n", types.join(","))
+    }
+}
+
+/// Write `contents` to `path` atomically.
+pub fn write_file_atomically(path: &Path, contents: &[u8]) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.file().write_all(contents).map_err(|e| Error::io(path, e))?;
+    f.commit()
+}
+
+/// Place mentions (Points).
+pub const PLACES: Layer = Layer { name: "places", geometry: "Point", fields: places::PLACE_FIELDS };
+/// Events (Points).
+pub const EVENTS: Layer = Layer { name: "events", geometry: "Point", fields: events::EVENT_FIELDS };
+/// Distance claims (LineStrings).
+pub const DISTANCE_CLAIMS: Layer =
+    Layer { name: "distance_claims", geometry: "LineString", fields: events::CLAIM_FIELDS };
 
 /// A geometry to write.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,76 +211,71 @@ struct FeatureOut<'a, P: Serialize> {
     properties: &'a P,
 }
 
-/// Writes features in one format to a byte sink.
-pub struct FeatureWriter<W: Write> {
-    out: W,
-    format: Format,
-    decimals: u32,
-    pretty: bool,
-    count: u64,
-    started: bool,
-    buf: Vec<u8>,
+/// How features are serialised: format, layer, precision. Copyable and
+/// shareable, so worker threads can encode features while one
+/// [`FeatureWriter`] writes them in order.
+#[derive(Clone, Copy, Debug)]
+pub struct Encoder {
+    /// Output format.
+    pub format: Format,
+    /// The layer written.
+    pub layer: Layer,
+    /// Decimal places of coordinates.
+    pub decimals: u32,
+    /// Indent GeoJSON.
+    pub pretty: bool,
 }
 
-impl<W: Write> FeatureWriter<W> {
-    /// A writer of `format` with coordinates rounded to `decimals`.
-    pub fn new(out: W, format: Format, decimals: u32, pretty: bool) -> Self {
-        FeatureWriter { out, format, decimals, pretty, count: 0, started: false, buf: Vec::with_capacity(1024) }
+/// A feature serialised by [`Encoder::encode`], waiting for its id.
+#[derive(Clone, Debug, Default)]
+pub struct Encoded {
+    bytes: Vec<u8>,
+    /// Where the id goes, if the format writes one.
+    id_at: Option<usize>,
+}
+
+/// Stands in for the id while encoding (its digits cannot occur earlier in
+/// a feature: `{"type":"Feature","id":` comes first).
+const ID_PLACEHOLDER: u64 = u64::MAX;
+
+impl Encoder {
+    /// An encoder of `layer` in `format` with coordinates rounded to `decimals`.
+    pub fn new(format: Format, layer: Layer, decimals: u32, pretty: bool) -> Encoder {
+        Encoder { format, layer, decimals, pretty }
     }
 
-    fn start(&mut self) -> std::io::Result<()> {
-        if !self.started {
-            self.started = true;
-            if self.format == Format::Geojson {
-                self.out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Write one feature; its id is the running count from 1.
-    pub fn write<P: Serialize>(&mut self, geometry: &Geometry, properties: &P) -> std::io::Result<u64> {
-        self.start()?;
-        self.count += 1;
-        if self.format == Format::Csv {
-            self.write_csv_row(geometry, properties)?;
-            return Ok(self.count);
-        }
-        let f = FeatureOut {
-            kind: "Feature",
-            id: self.count,
-            geometry: RoundedGeometry { geometry, decimals: self.decimals },
-            properties,
-        };
+    /// Serialise one feature.
+    pub fn encode<P: Serialize>(&self, geometry: &Geometry, properties: &P) -> std::io::Result<Encoded> {
         match self.format {
-            Format::Geojson => {
-                if self.count > 1 {
-                    self.out.write_all(b",")?;
-                }
-                self.out.write_all(b"\n")?;
+            Format::Csv => self.csv_row(geometry, properties),
+            Format::Kml => self.placemark(geometry, properties),
+            Format::Geojson | Format::Geojsonseq | Format::Ndjson => {
+                let f = FeatureOut {
+                    kind: "Feature",
+                    id: ID_PLACEHOLDER,
+                    geometry: RoundedGeometry { geometry, decimals: self.decimals },
+                    properties,
+                };
+                let mut bytes = Vec::with_capacity(512);
+                let r = if self.pretty && self.format == Format::Geojson {
+                    serde_json::to_writer_pretty(&mut bytes, &f)
+                } else {
+                    serde_json::to_writer(&mut bytes, &f)
+                };
+                r.map_err(std::io::Error::other)?;
+                let digits = ID_PLACEHOLDER.to_string();
+                let at = bytes
+                    .windows(digits.len())
+                    .position(|w| w == digits.as_bytes())
+                    .ok_or_else(|| std::io::Error::other("feature id not found while encoding"))?;
+                bytes.drain(at..at + digits.len());
+                Ok(Encoded { bytes, id_at: Some(at) })
             }
-            Format::Geojsonseq => self.out.write_all(b"\x1e")?,
-            Format::Ndjson | Format::Csv => {}
         }
-        self.buf.clear();
-        let r = if self.pretty && self.format == Format::Geojson {
-            serde_json::to_writer_pretty(&mut self.buf, &f)
-        } else {
-            serde_json::to_writer(&mut self.buf, &f)
-        };
-        r.map_err(std::io::Error::other)?;
-        self.out.write_all(&self.buf)?;
-        if self.format != Format::Geojson {
-            self.out.write_all(b"\n")?;
-        }
-        Ok(self.count)
     }
 
-    fn write_csv_row<P: Serialize>(&mut self, geometry: &Geometry, properties: &P) -> std::io::Result<()> {
-        let value = serde_json::to_value(properties).map_err(std::io::Error::other)?;
-        let serde_json::Value::Object(map) = value else {
-            return Err(std::io::Error::other("feature properties must be an object"));
-        };
+    fn csv_row<P: Serialize>(&self, geometry: &Geometry, properties: &P) -> std::io::Result<Encoded> {
+        let map = property_map(properties)?;
         let d = self.decimals;
         let num = |v: f64| serde_json::Number::from_f64(round(v, d)).map_or(String::new(), |n| n.to_string());
         let (lat, lon) = match geometry {
@@ -185,24 +288,177 @@ impl<W: Write> FeatureWriter<W> {
             Geometry::Point(p) => format!("POINT ({})", pos(p)),
             Geometry::LineString(ps) => format!("LINESTRING ({})", ps.iter().map(pos).collect::<Vec<_>>().join(", ")),
         };
-        let mut buf = Vec::new();
+        // The id column is a placeholder digit, cut off below.
+        let mut row = vec!["0".to_string(), lat, lon, wkt];
+        row.extend(self.layer.fields.iter().map(|f| map.get(f.name).map_or(String::new(), value_text)));
+        let mut bytes = Vec::new();
         {
-            let mut w = csv::Writer::from_writer(&mut buf);
-            if self.count == 1 {
-                let mut header = vec!["id".to_string(), "lat".into(), "lon".into(), "wkt".into()];
-                header.extend(map.keys().cloned());
-                w.write_record(&header).map_err(std::io::Error::other)?;
-            }
-            let mut row = vec![self.count.to_string(), lat, lon, wkt];
-            row.extend(map.values().map(|v| match v {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            }));
+            let mut w = csv::Writer::from_writer(&mut bytes);
             w.write_record(&row).map_err(std::io::Error::other)?;
             w.flush()?;
         }
-        self.out.write_all(&buf)
+        bytes.remove(0);
+        Ok(Encoded { bytes, id_at: Some(0) })
+    }
+
+    fn placemark<P: Serialize>(&self, geometry: &Geometry, properties: &P) -> std::io::Result<Encoded> {
+        use kml::types::{Coord, Element, LineString, Placemark, Point};
+        let map = property_map(properties)?;
+        let d = self.decimals;
+        let coord = |p: &LonLat| Coord::new(round(p.lon, d), round(p.lat, d), None);
+        let geometry = match geometry {
+            Geometry::None => None,
+            Geometry::Point(p) => Some(kml::types::Geometry::Point(Point::from(coord(p)))),
+            Geometry::LineString(ps) => {
+                Some(kml::types::Geometry::LineString(LineString::from(ps.iter().map(coord).collect::<Vec<_>>())))
+            }
+        };
+        let text = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let element = |name: &str, content: Option<String>, children: Vec<Element>| Element {
+            name: name.to_string(),
+            content,
+            children,
+            ..Element::default()
+        };
+        let mut children = Vec::new();
+        // A date becomes a TimeStamp, which Google Earth's time slider reads.
+        if let Some(date) = self.layer.fields.iter().find(|f| f.ty == FieldType::Date).and_then(|f| text(f.name)) {
+            children.push(element("TimeStamp", None, vec![element("when", Some(date), vec![])]));
+        }
+        // simplestyle colours become an inline Style.
+        let mut style = Vec::new();
+        if let Some(c) = text("marker-color").as_deref().and_then(style::kml_color) {
+            style.push(element("IconStyle", None, vec![element("color", Some(c), vec![])]));
+        }
+        if let Some(c) = text("stroke").as_deref().and_then(style::kml_color) {
+            let width = map.get("stroke-width").and_then(|v| v.as_f64()).unwrap_or(style::CLAIM_STROKE_WIDTH);
+            style.push(element(
+                "LineStyle",
+                None,
+                vec![element("color", Some(c), vec![]), element("width", Some(width.to_string()), vec![])],
+            ));
+        }
+        if !style.is_empty() {
+            children.push(element("Style", None, style));
+        }
+        let data: Vec<Element> = self
+            .layer
+            .fields
+            .iter()
+            .filter(|f| !is_style_property(f.name))
+            .filter_map(|f| match map.get(f.name) {
+                None | Some(serde_json::Value::Null) => None,
+                Some(v) => {
+                    let mut e = element("SimpleData", Some(value_text(v)), vec![]);
+                    e.attrs.insert("name".into(), f.name.into());
+                    Some(e)
+                }
+            })
+            .collect();
+        let mut schema_data = element("SchemaData", None, data);
+        schema_data.attrs.insert("schemaUrl".into(), format!("#{}", self.layer.name));
+        children.push(element("ExtendedData", None, vec![schema_data]));
+        let placemark = Placemark {
+            name: text("title").or_else(|| text("name")),
+            description: text("description"),
+            geometry,
+            children,
+            ..Placemark::default()
+        };
+        let mut bytes = Vec::with_capacity(1024);
+        kml::KmlWriter::<_, f64>::from_writer(&mut bytes)
+            .write(&kml::Kml::Placemark(placemark))
+            .map_err(std::io::Error::other)?;
+        bytes.push(b'\n');
+        Ok(Encoded { bytes, id_at: None })
+    }
+}
+
+/// Writes the features of one layer in one format to a byte sink.
+pub struct FeatureWriter<W: Write> {
+    out: W,
+    encoder: Encoder,
+    count: u64,
+    started: bool,
+}
+
+impl<W: Write> FeatureWriter<W> {
+    /// A writer of `layer` in `format` with coordinates rounded to `decimals`.
+    pub fn new(out: W, format: Format, layer: Layer, decimals: u32, pretty: bool) -> Self {
+        Self::with_encoder(out, Encoder::new(format, layer, decimals, pretty))
+    }
+
+    /// A writer that writes what `encoder` encodes.
+    pub fn with_encoder(out: W, encoder: Encoder) -> Self {
+        FeatureWriter { out, encoder, count: 0, started: false }
+    }
+
+    /// The encoder of this writer.
+    pub fn encoder(&self) -> Encoder {
+        self.encoder
+    }
+
+    fn start(&mut self) -> std::io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        let layer = self.encoder.layer;
+        match self.encoder.format {
+            Format::Geojson => self.out.write_all(br#"{"type":"FeatureCollection","features":["#),
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(&mut self.out);
+                let header = ["id", "lat", "lon", "wkt"].into_iter().chain(layer.fields.iter().map(|f| f.name));
+                w.write_record(header).map_err(std::io::Error::other)?;
+                w.flush()
+            }
+            Format::Kml => {
+                let name = layer.name;
+                write!(
+                    self.out,
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+                     <kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document id=\"{name}\">\n<name>{name}</name>\n\
+                     <Schema name=\"{name}\" id=\"{name}\">\n"
+                )?;
+                for f in layer.fields {
+                    if !is_style_property(f.name) {
+                        writeln!(self.out, "<SimpleField type=\"{}\" name=\"{}\"></SimpleField>", f.ty.kml(), f.name)?;
+                    }
+                }
+                self.out.write_all(b"</Schema>\n")
+            }
+            Format::Geojsonseq | Format::Ndjson => Ok(()),
+        }
+    }
+
+    /// Write one feature; its id is the running count from 1.
+    pub fn write<P: Serialize>(&mut self, geometry: &Geometry, properties: &P) -> std::io::Result<u64> {
+        let e = self.encoder.encode(geometry, properties)?;
+        self.write_encoded(&e)
+    }
+
+    /// Write a feature encoded by this writer's [`Encoder`]; its id is the
+    /// running count from 1.
+    pub fn write_encoded(&mut self, e: &Encoded) -> std::io::Result<u64> {
+        self.start()?;
+        self.count += 1;
+        match self.encoder.format {
+            Format::Geojson => self.out.write_all(if self.count > 1 { b",\n" } else { b"\n" })?,
+            Format::Geojsonseq => self.out.write_all(b"\x1e")?,
+            Format::Ndjson | Format::Csv | Format::Kml => {}
+        }
+        match e.id_at {
+            Some(at) => {
+                self.out.write_all(&e.bytes[..at])?;
+                write!(self.out, "{}", self.count)?;
+                self.out.write_all(&e.bytes[at..])?;
+            }
+            None => self.out.write_all(&e.bytes)?,
+        }
+        if matches!(self.encoder.format, Format::Geojsonseq | Format::Ndjson) {
+            self.out.write_all(b"\n")?;
+        }
+        Ok(self.count)
     }
 
     /// Number of features written.
@@ -218,11 +474,36 @@ impl<W: Write> FeatureWriter<W> {
     /// Close the collection and flush; returns the sink.
     pub fn finish(mut self) -> std::io::Result<W> {
         self.start()?;
-        if self.format == Format::Geojson {
-            self.out.write_all(b"\n]}\n")?;
+        match self.encoder.format {
+            Format::Geojson => self.out.write_all(b"\n]}\n")?,
+            Format::Kml => self.out.write_all(b"</Document>\n</kml>\n")?,
+            _ => {}
         }
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+/// Style properties (simplestyle-spec), which KML carries as `<Style>`,
+/// `<name>` and `<description>` instead of data.
+fn is_style_property(name: &str) -> bool {
+    matches!(name, "title" | "description" | "marker-color" | "stroke" | "stroke-width")
+}
+
+/// The properties of a feature as a JSON object.
+fn property_map<P: Serialize>(properties: &P) -> std::io::Result<serde_json::Map<String, serde_json::Value>> {
+    match serde_json::to_value(properties).map_err(std::io::Error::other)? {
+        serde_json::Value::Object(map) => Ok(map),
+        _ => Err(std::io::Error::other("feature properties must be an object")),
+    }
+}
+
+/// A property value as text: strings as they are, null as empty.
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

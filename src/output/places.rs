@@ -25,7 +25,7 @@
 
 use serde::Serialize;
 
-use super::{Geometry, round};
+use super::{Field, FieldType as T, Geometry, round};
 use crate::parse::{Method, PlaceMention};
 
 /// Properties of a place feature.
@@ -58,6 +58,23 @@ pub struct PlaceProps<'a> {
     /// Uncertainty radius in km.
     pub uncertainty_km: Option<f64>,
 }
+
+/// The fields of the `places` layer and their types.
+pub const PLACE_FIELDS: &[Field] = &[
+    Field::new("doc_id", T::String),
+    Field::new("mention", T::String),
+    Field::new("start", T::Integer),
+    Field::new("end", T::Integer),
+    Field::new("place_id", T::String),
+    Field::new("name", T::String),
+    Field::new("kind", T::String),
+    Field::new("country", T::String),
+    Field::new("admin1", T::String),
+    Field::new("population", T::Integer),
+    Field::new("score", T::Real),
+    Field::new("method", T::String),
+    Field::new("uncertainty_km", T::Real),
+];
 
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)

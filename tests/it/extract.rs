@@ -10,7 +10,7 @@ fn extract(args: &[&str]) -> Vec<serde_json::Value> {
 }
 
 fn events_of<'a>(fs: &'a [serde_json::Value], doc: &str) -> Vec<&'a serde_json::Value> {
-    fs.iter().filter(|f| f["properties"]["kind"] == "event" && f["properties"]["doc_id"] == doc).collect()
+    fs.iter().filter(|f| f["properties"]["event_id"].is_string() && f["properties"]["doc_id"] == doc).collect()
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn relative_locations_place_events_at_the_offset_point() {
 #[test]
 fn distance_claims_report_both_distances_and_the_direction() {
     let fs = extract(&["--layer", "distance-claims"]);
-    assert!(fs.iter().all(|f| f["properties"]["kind"] == "distance_claim"));
+    assert!(fs.iter().all(|f| f["geometry"]["type"] == "LineString"));
     let c = fs.iter().find(|f| f["properties"]["to"] == "Al Qayyārah").expect("Qayyarah claim");
     let p = &c["properties"];
     assert_eq!(p["from"], "Mosul");
@@ -129,4 +129,91 @@ fn extra_actor_file_extends_the_dictionary() {
     assert_eq!(fs[0]["properties"]["actor1"], "Test Brigade");
     assert_eq!(fs[0]["properties"]["actor2"], "Iraqi Security Forces");
     assert!(fs[0]["properties"]["date"].is_null(), "no publication date: no date");
+}
+
+#[test]
+fn output_directory_gets_one_file_per_layer() {
+    let dir = scratch();
+    let out = geoevent(&dir)
+        .args(["extract", "-o", "layers/"])
+        .arg(data("events_reports.ndjson"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let read = |name: &str| features(&std::fs::read(dir.path().join("layers").join(name)).expect(name));
+    let events = read("events.geojson");
+    let claims = read("distance_claims.geojson");
+    let places = read("places.geojson");
+    assert_eq!(events, extract(&[]), "events.geojson is what --layer events writes");
+    assert_eq!(claims, extract(&["--layer", "distance-claims"]));
+    assert_eq!(places, extract(&["--layer", "places"]));
+    assert!(events.iter().all(|f| f["geometry"].is_null() || f["geometry"]["type"] == "Point"));
+    assert!(!claims.is_empty() && claims.iter().all(|f| f["geometry"]["type"] == "LineString"));
+    assert!(places.iter().any(|f| f["properties"]["name"] == "Mosul"));
+    // Integer ids from 1 in each file.
+    for layer in [&events, &claims, &places] {
+        let ids: Vec<u64> = layer.iter().map(|f| f["id"].as_u64().expect("integer id")).collect();
+        assert_eq!(ids, (1..=layer.len() as u64).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn csv_and_kml_layers_carry_their_types() {
+    let dir = scratch();
+    for format in ["csv", "kml"] {
+        let out = geoevent(&dir)
+            .args(["extract", "--format", format, "-o", &format!("{format}/")])
+            .arg(data("events_reports.ndjson"))
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let csvt = std::fs::read_to_string(dir.path().join("csv/events.csvt")).expect("csvt");
+    let header = std::fs::read_to_string(dir.path().join("csv/events.csv")).expect("csv");
+    let header = header.lines().next().expect("header");
+    let names: Vec<&str> = header.split(',').collect();
+    let types: Vec<&str> = csvt.trim().split(',').collect();
+    assert_eq!(names.len(), types.len());
+    let type_of = |n: &str| types[names.iter().position(|x| *x == n).expect(n)];
+    assert_eq!(type_of("fatalities"), "Integer");
+    assert_eq!(type_of("date"), "Date");
+    assert_eq!(type_of("confidence"), "Real");
+    assert_eq!(type_of("wkt"), "WKT");
+    let kml = std::fs::read_to_string(dir.path().join("kml/events.kml")).expect("kml");
+    assert!(kml.starts_with("<?xml"));
+    assert!(kml.contains(r#"<SimpleField type="int" name="fatalities">"#));
+    assert!(kml.contains("<SimpleData name=\"actor1\">Islamic State</SimpleData>"));
+    assert!(kml.contains("<when>2021-03-07</when>"));
+    assert_eq!(kml.matches("<Placemark>").count(), extract(&[]).len());
+    let claims = std::fs::read_to_string(dir.path().join("kml/distance_claims.kml")).expect("kml");
+    assert!(claims.contains("<LineString>") && claims.contains("<LineStyle>"));
+}
+
+#[test]
+fn worker_threads_do_not_change_the_output() {
+    let dir = scratch();
+    // Enough documents for several batches per worker.
+    let reports = std::fs::read_to_string(data("events_reports.ndjson")).expect("reports");
+    let mut many = String::new();
+    for i in 0..300 {
+        for line in reports.lines() {
+            let mut v: serde_json::Value = serde_json::from_str(line).expect("json");
+            v["id"] = serde_json::json!(format!("{}-{i}", v["id"].as_str().unwrap_or("x")));
+            many.push_str(&v.to_string());
+            many.push('\n');
+        }
+    }
+    std::fs::write(dir.path().join("many.ndjson"), many).expect("write");
+    let run = |cmd: &str, jobs: &str| {
+        let out =
+            geoevent(&dir).args([cmd, "--format", "ndjson", "-j", jobs, "many.ndjson"]).output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    for cmd in ["extract", "places"] {
+        let one = run(cmd, "1");
+        assert!(one.len() > 10_000);
+        assert_eq!(one, run(cmd, "3"), "{cmd} -j 3");
+        assert_eq!(one, run(cmd, "8"), "{cmd} -j 8");
+    }
 }

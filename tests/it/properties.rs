@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use geoevent::events::Extractor;
 use geoevent::events::vocab::Vocabulary;
 use geoevent::input::Document;
-use geoevent::output::{FeatureWriter, Format, events, places};
+use geoevent::output::{DISTANCE_CLAIMS, EVENTS, FeatureWriter, FieldType, Format, PLACES, events, places};
 use geoevent::{Gazetteer, Geoparser, Options};
 use proptest::prelude::*;
 
@@ -76,28 +76,60 @@ proptest! {
         let doc = Document { id: "p".into(), text, published: Some("2020-01-03".into()), ..Document::default() };
         let parser = Geoparser::new(Gazetteer::embedded(), Options::default());
         let x = extractor().extract(&doc);
+        let found = parser.places(&doc.text);
         for format in [Format::Geojson, Format::Ndjson] {
-            let mut w = FeatureWriter::new(Vec::new(), format, 6, false);
-            let found = parser.places(&doc.text);
+            let mut outputs = Vec::new();
+            let mut w = FeatureWriter::new(Vec::new(), format, PLACES, 6, false);
             for p in &found {
                 let (g, props) = places::feature(&doc.id, p);
                 w.write(&g, &props).map_err(|e| TestCaseError::fail(e.to_string()))?;
             }
+            outputs.push((PLACES, w.finish()));
+            let mut w = FeatureWriter::new(Vec::new(), format, EVENTS, 6, false);
             for e in &x.events {
                 let (g, props) = events::event_feature(&doc, e);
                 w.write(&g, &props).map_err(|e| TestCaseError::fail(e.to_string()))?;
             }
+            outputs.push((EVENTS, w.finish()));
+            let mut w = FeatureWriter::new(Vec::new(), format, DISTANCE_CLAIMS, 6, false);
             for c in &x.claims {
                 let (g, props) = events::claim_feature(&doc, c);
                 w.write(&g, &props).map_err(|e| TestCaseError::fail(e.to_string()))?;
             }
-            let bytes = w.finish().map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let s = String::from_utf8(bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let docs: Vec<&str> = if format == Format::Geojson { vec![s.as_str()] } else { s.lines().collect() };
-            for d in docs {
-                let gj: geojson::GeoJson = d.parse().map_err(|e: geojson::Error| TestCaseError::fail(format!("{e}: {d}")))?;
-                let v = serde_json::to_value(&gj).map_err(|e| TestCaseError::fail(e.to_string()))?;
-                prop_assert!(v.get("crs").is_none());
+            outputs.push((DISTANCE_CLAIMS, w.finish()));
+            for (layer, bytes) in outputs {
+                let bytes = bytes.map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let s = String::from_utf8(bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let docs: Vec<&str> = if format == Format::Geojson { vec![s.as_str()] } else { s.lines().collect() };
+                for d in docs {
+                    let gj: geojson::GeoJson =
+                        d.parse().map_err(|e: geojson::Error| TestCaseError::fail(format!("{e}: {d}")))?;
+                    let v = serde_json::to_value(&gj).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    prop_assert!(v.get("crs").is_none());
+                    let features = match &v["features"] {
+                        serde_json::Value::Array(fs) => fs.clone(),
+                        _ => vec![v.clone()],
+                    };
+                    // Every feature has exactly the layer's fields, each of its type or null.
+                    for f in features {
+                        prop_assert!(f["id"].is_u64());
+                        let props = f["properties"].as_object().cloned().unwrap_or_default();
+                        let keys: Vec<&str> = props.keys().map(String::as_str).collect();
+                        let names: Vec<&str> = layer.fields.iter().map(|f| f.name).collect();
+                        prop_assert_eq!(keys, names);
+                        for field in layer.fields {
+                            let v = &props[field.name];
+                            let ok = v.is_null() || match field.ty {
+                                FieldType::String => v.is_string(),
+                                FieldType::Date => v.as_str().is_some_and(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()),
+                                FieldType::Integer => v.is_u64() || v.is_i64(),
+                                FieldType::Real => v.is_number(),
+                                FieldType::Boolean => v.is_boolean(),
+                            };
+                            prop_assert!(ok, "{} of {} is {}", field.name, layer.name, v);
+                        }
+                    }
+                }
             }
         }
         for e in &x.events {

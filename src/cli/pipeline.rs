@@ -1,0 +1,275 @@
+//! Running a command over a stream of documents: worker threads with output
+//! in input order, a progress bar, and the output files of each layer.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use geoevent::input::{Document, Documents, Item};
+use geoevent::output::{Encoded, Encoder, FeatureWriter, Format, Layer, write_file_atomically};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use super::common::{OutputArgs, Sink};
+
+/// How to run: threads and progress.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RunArgs {
+    /// Worker threads [default: all cores]. The output is the same for every
+    /// N, in input order.
+    #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// No progress bar (it is shown only when standard error is a terminal).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl RunArgs {
+    /// The number of worker threads.
+    pub fn jobs(&self) -> usize {
+        self.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from)
+    }
+}
+
+/// Documents handed to the workers at once: enough to keep every thread
+/// busy, few enough that memory stays flat on a stream of any length.
+const BATCH_DOCS: usize = 512;
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Run `work` over every document, with `jobs` threads, and hand each
+/// result with its document to `consume` in input order (so the output of
+/// `-j N` is the output of `-j 1`). Input problems are printed and counted;
+/// the count is returned.
+pub fn for_each_document<T, W, C>(mut docs: Documents, run: &RunArgs, work: W, mut consume: C) -> anyhow::Result<usize>
+where
+    T: Send,
+    W: Fn(&Document) -> T + Sync,
+    C: FnMut(Document, T) -> anyhow::Result<()> + Send,
+{
+    let progress = Progress::new(run.quiet, docs.total_bytes());
+    let mut problems = 0;
+    let jobs = run.jobs();
+    if jobs == 1 {
+        while let Some(item) = docs.next() {
+            match item {
+                Item::Problem(e) => {
+                    problems += 1;
+                    progress.error(&e.to_string());
+                }
+                Item::Document(d) => {
+                    let t = work(&d);
+                    consume(d, t)?;
+                    progress.advance(docs.bytes_read(), 1);
+                }
+            }
+        }
+        progress.finish();
+        return Ok(problems);
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("starting worker threads")?;
+    // While the workers process one batch, this thread writes the previous.
+    let mut written: Vec<(Document, T)> = Vec::new();
+    loop {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
+            match docs.next() {
+                None => break,
+                Some(Item::Problem(e)) => {
+                    problems += 1;
+                    progress.error(&e.to_string());
+                }
+                Some(Item::Document(d)) => {
+                    bytes += d.text.len();
+                    batch.push(d);
+                }
+            }
+        }
+        let last = batch.is_empty();
+        let count = written.len() as u64;
+        let (results, wrote) = pool.install(|| {
+            rayon::join(
+                || {
+                    batch
+                        .into_par_iter()
+                        .map(|d| {
+                            let t = work(&d);
+                            (d, t)
+                        })
+                        .collect::<Vec<_>>()
+                },
+                || written.drain(..).try_for_each(|(d, t)| consume(d, t)),
+            )
+        });
+        wrote?;
+        progress.advance(docs.bytes_read(), count);
+        written = results;
+        if last {
+            break;
+        }
+    }
+    progress.finish();
+    Ok(problems)
+}
+
+/// A progress bar on standard error, drawn only when it is a terminal.
+struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new(quiet: bool, total: Option<u64>) -> Progress {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress { bar: None };
+        }
+        let (bar, template) = match total {
+            Some(t) => (
+                ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr()),
+                "{msg} {decimal_bytes}/{decimal_total_bytes} [{wide_bar}] {decimal_bytes_per_sec}, ETA {eta}",
+            ),
+            None => (
+                ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+                "{spinner} {msg} {decimal_bytes} {decimal_bytes_per_sec}, {elapsed}",
+            ),
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message("0 documents");
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress { bar: Some(bar) }
+    }
+
+    fn advance(&self, bytes: u64, docs: u64) {
+        if let Some(b) = &self.bar {
+            b.set_position(bytes);
+            if docs > 0 {
+                let n = b.message().split(' ').next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0) + docs;
+                b.set_message(format!("{n} documents"));
+            }
+        }
+    }
+
+    fn error(&self, message: &str) {
+        match &self.bar {
+            Some(b) => b.suspend(|| eprintln!("geoevent: error: {message}")),
+            None => eprintln!("geoevent: error: {message}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish();
+        }
+    }
+}
+
+/// The output files of a command: one writer per layer with `-o DIR/`, else
+/// one writer (standard output or a file) for the selected layer.
+pub struct Outputs {
+    writers: Vec<Option<FeatureWriter<Sink>>>,
+    /// `.csvt` files to write beside CSV outputs.
+    sidecars: Vec<(PathBuf, String)>,
+}
+
+impl Outputs {
+    /// Open the outputs. `layers` are the layers the command makes (their
+    /// index is the slot of [`Outputs::write`]); `selected` is the one
+    /// written to standard output or to a file.
+    pub fn open(out: &OutputArgs, layers: &[Layer], selected: Layer) -> anyhow::Result<Outputs> {
+        let format: Format = out.format.into();
+        let encoder = |layer: Layer| geoevent::output::Encoder::new(format, layer, out.precision, out.pretty);
+        let mut sidecars = Vec::new();
+        let mut csvt = |path: &Path, layer: Layer| {
+            if format == Format::Csv {
+                sidecars.push((path.with_extension("csvt"), layer.csvt()));
+            }
+        };
+        let writers = match out.output.as_deref() {
+            Some(dir) if is_dir_target(dir) => {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create directory {}", dir.display()))?;
+                let mut writers = Vec::new();
+                for &layer in layers {
+                    let path = dir.join(format!("{}.{}", layer.name, format.extension()));
+                    let sink = Sink::open(Some(&path))?;
+                    csvt(&path, layer);
+                    writers.push(Some(FeatureWriter::with_encoder(sink, encoder(layer))));
+                }
+                writers
+            }
+            path => {
+                if let Some(p) = path {
+                    csvt(p, selected);
+                }
+                let sink = Sink::open(path.map(Path::to_path_buf).as_ref())?;
+                let mut sink = Some(sink);
+                layers
+                    .iter()
+                    .map(|&l| {
+                        if l == selected {
+                            sink.take().map(|s| FeatureWriter::with_encoder(s, encoder(l)))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect()
+            }
+        };
+        Ok(Outputs { writers, sidecars })
+    }
+
+    /// The encoder of each slot, `None` for layers not written.
+    pub fn encoders(&self) -> Vec<Option<Encoder>> {
+        self.writers.iter().map(|w| w.as_ref().map(FeatureWriter::encoder)).collect()
+    }
+
+    /// Whether slot `slot` is written.
+    pub fn wants(&self, slot: usize) -> bool {
+        self.writers.get(slot).is_some_and(Option::is_some)
+    }
+
+    /// Write encoded features to slot `slot`.
+    pub fn write(&mut self, slot: usize, features: &[Encoded]) -> anyhow::Result<()> {
+        if let Some(Some(w)) = self.writers.get_mut(slot) {
+            for f in features {
+                w.write_encoded(f).context("writing features")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Finish every file, then move them all into place: a failure leaves
+    /// none of them half-written.
+    pub fn finish(self) -> anyhow::Result<()> {
+        let mut sinks = Vec::new();
+        for w in self.writers.into_iter().flatten() {
+            sinks.push(w.finish().context("writing features")?);
+        }
+        for s in sinks {
+            s.commit()?;
+        }
+        for (path, contents) in self.sidecars {
+            write_file_atomically(&path, contents.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// `-o` names a directory when it is one, or ends with a slash.
+fn is_dir_target(p: &Path) -> bool {
+    p.is_dir() || p.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR)
+}
+
+/// Encode features for each wanted slot.
+pub fn encode_all<I, F>(encoder: Option<Encoder>, items: I, mut f: F) -> std::io::Result<Vec<Encoded>>
+where
+    I: IntoIterator,
+    F: FnMut(&Encoder, I::Item) -> std::io::Result<Encoded>,
+{
+    match encoder {
+        None => Ok(Vec::new()),
+        Some(e) => items.into_iter().map(|x| f(&e, x)).collect(),
+    }
+}
