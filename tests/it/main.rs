@@ -7,6 +7,7 @@ mod extract;
 mod gazetteer;
 mod geodesy;
 mod places;
+mod progress;
 mod properties;
 mod readme;
 mod resolve;
