@@ -154,6 +154,17 @@ fn u64_at(b: &[u8], off: usize) -> Option<u64> {
     })
 }
 
+/// How much of an index to check when loading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Check {
+    /// Built by this program (embedded, or compiled in memory).
+    None,
+    /// Header, bounds and checksum.
+    Checksum,
+    /// Also walk the whole name index ([`Gazetteer::verify`]).
+    Full,
+}
+
 impl Gazetteer {
     /// The gazetteer embedded in the binary, compiled from `gazetteer.csv`.
     pub fn embedded() -> &'static Gazetteer {
@@ -161,7 +172,7 @@ impl Gazetteer {
         G.get_or_init(|| {
             // The embedded index is written by build.rs with the same code
             // that reads it; a failure here is a build bug.
-            Gazetteer::from_bytes(Bytes::Static(EMBEDDED), "embedded gazetteer", false)
+            Gazetteer::from_bytes(Bytes::Static(EMBEDDED), "embedded gazetteer", Check::None)
                 .unwrap_or_else(|e| panic!("embedded gazetteer index is corrupt: {e}"))
         })
     }
@@ -169,34 +180,41 @@ impl Gazetteer {
     /// Compile a gazetteer from rows.
     pub fn from_records(rows: &[PlaceRecord], label: &str) -> Result<Gazetteer> {
         let bytes = build::build_index(rows).map_err(|message| Error::Index { path: label.into(), message })?;
-        Gazetteer::from_index_bytes(bytes, label)
+        // Written by this process just now: nothing to check.
+        Gazetteer::from_bytes(Bytes::Owned(Arc::new(bytes)), label, Check::None)
     }
 
     /// Read a compiled index from bytes. The bytes are untrusted: the
     /// checksum is verified and every key of the name index walked once, so a
     /// corrupt index is an error here rather than a panic later.
     pub fn from_index_bytes(bytes: Vec<u8>, label: &str) -> Result<Gazetteer> {
-        Gazetteer::from_bytes(Bytes::Owned(Arc::new(bytes)), label, true)
+        Gazetteer::from_bytes(Bytes::Owned(Arc::new(bytes)), label, Check::Full)
     }
 
     /// Memory-map a compiled index file.
+    ///
+    /// Start-up must not depend on the size of the index, so only the header,
+    /// the section bounds and the checksum are checked here (a truncated or
+    /// damaged file is an error). A file whose checksum matches is what
+    /// `geoevent gazetteer build` wrote; [`Gazetteer::verify`] (run by
+    /// `geoevent gazetteer check`) also walks the whole name index.
     pub fn open_index(path: &Path) -> Result<Gazetteer> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         // SAFETY: the map is read-only; a file truncated under us while
         // mapped is outside what this program can defend against, as with
         // any memory-mapped reader.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        Gazetteer::from_bytes(Bytes::Mapped(Arc::new(map)), &path.display().to_string(), true)
+        Gazetteer::from_bytes(Bytes::Mapped(Arc::new(map)), &path.display().to_string(), Check::Checksum)
     }
 
-    fn from_bytes(bytes: Bytes, label: &str, untrusted: bool) -> Result<Gazetteer> {
+    fn from_bytes(bytes: Bytes, label: &str, check: Check) -> Result<Gazetteer> {
         let corrupt = |message: &str| Error::Index { path: label.into(), message: message.into() };
         let b = bytes.as_ref();
         if b.len() < build::HEADER_LEN || &b[..8] != build::MAGIC {
             return Err(corrupt("not a geoevent gazetteer index (bad magic)"));
         }
         let count = u32_at(b, 8).ok_or_else(|| corrupt("truncated header"))?;
-        if untrusted {
+        if check != Check::None {
             let stored = u64_at(b, build::HEADER_LEN - 8).ok_or_else(|| corrupt("truncated header"))?;
             if normalize::checksum(&b[build::HEADER_LEN..]) != stored {
                 return Err(corrupt("checksum mismatch: the index is corrupt or truncated"));
@@ -242,8 +260,8 @@ impl Gazetteer {
             label: label.to_string(),
         };
         g.index_divisions()?;
-        if untrusted {
-            g.validate()?;
+        if check == Check::Full {
+            g.verify()?;
         }
         Ok(g)
     }
@@ -252,7 +270,7 @@ impl Gazetteer {
     /// crate trusts its bytes and panics on some malformed ones; a panic
     /// here becomes an error, and an index that passes is safe to query
     /// (lookups follow only paths this walk has taken).
-    fn validate(&self) -> Result<()> {
+    pub fn verify(&self) -> Result<()> {
         use fst::Streamer;
         // A malformed index is an expected input here, not a bug: keep the
         // default hook from printing a panic message while walking it.

@@ -160,6 +160,7 @@ pub fn check(path: &Path) -> Result<(usize, Vec<Diagnostic>)> {
     match sniff(path)? {
         SourceFormat::Index => {
             let g = Gazetteer::open_index(path)?;
+            g.verify()?;
             let n = g.places().count();
             if n != g.len() {
                 return Err(Error::Index {
