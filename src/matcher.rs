@@ -9,7 +9,7 @@
 //! by an organisation word ("Al-Ain media"). What is left are [`Mention`]s
 //! with their gazetteer candidates, for the resolver.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::gazetteer::normalize::{self, fold_token_into};
@@ -451,7 +451,7 @@ fn us_states() -> &'static Vec<(String, String)> {
 fn demonyms() -> &'static HashMap<String, &'static str> {
     static S: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     S.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = HashMap::default();
         for line in include_str!("../data/demonyms.csv").lines().skip(1) {
             let Some((cc, names)) = line.split_once(',') else { continue };
             for n in names.trim().trim_matches('"').split('|') {
@@ -820,7 +820,7 @@ impl<'g> Matcher<'g> {
     /// Ain Nasir", "Mulla Qarah district".
     fn cue_only_mentions(&self, text: &str, tokens: &[Token], out: &mut Vec<Mention>) {
         let mut extra: Vec<Mention> = Vec::new();
-        let mut replaced: HashSet<usize> = HashSet::new();
+        let mut replaced: HashSet<usize> = HashSet::default();
         for k in 0..tokens.len().saturating_sub(2) {
             if !tok(text, &tokens[k + 1]).eq_ignore_ascii_case("of") || tokens[k].case != Case::Lower {
                 continue;
@@ -874,7 +874,7 @@ impl<'g> Matcher<'g> {
     fn filter(&self, text: &str, tokens: &[Token], mentions: Vec<Mention>) -> Vec<Mention> {
         let surnames = surnames(text, tokens, &mentions);
         let mut kept: Vec<Mention> = Vec::with_capacity(mentions.len());
-        let mut headline_doubts: HashSet<usize> = HashSet::new();
+        let mut headline_doubts: HashSet<usize> = HashSet::default();
         for mut m in mentions {
             if m.cues.us_state {
                 kept.push(m);
@@ -1118,7 +1118,7 @@ fn run_right(text: &str, tokens: &[Token], b: usize) -> usize {
 /// covers whole: "Haider al-Abadi" gives "abadi", "Mike Pregent" "pregent".
 fn surnames(text: &str, tokens: &[Token], mentions: &[Mention]) -> HashSet<String> {
     let whole: HashSet<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     let mut k = 0;
     while k < tokens.len() {
         if tokens[k].line != LineStyle::Prose || !name_word(text, &tokens[k]) {

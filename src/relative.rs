@@ -77,7 +77,13 @@ pub fn phrase_before(text: &str, anchor_start: usize) -> Option<RelativePhrase> 
     if !["of", "near", "outside", "to"].iter().any(|w| w.eq_ignore_ascii_case(last_word)) {
         return None;
     }
-    if let Some(c) = distance_re().captures(window) {
+    // A distance phrase has a digit; a nearness phrase one of these words
+    // ("of" and "to" end most windows, and rarely a phrase).
+    let has_digit = window.bytes().any(|b| b.is_ascii_digit());
+    if !has_digit && !contains_nearness_word(window) {
+        return None;
+    }
+    if let Some(c) = distance_re().captures(window).filter(|_| has_digit) {
         let m = c.get(0)?;
         let n: f64 = c.name("n")?.as_str().replace(',', ".").parse().ok()?;
         let unit = c.name("u")?.as_str().to_ascii_lowercase();
@@ -114,6 +120,12 @@ fn target_before(text: &str, phrase_start: usize) -> Option<(usize, usize)> {
     let c = target_re().captures(window)?;
     let m = c.name("name")?;
     Some((from + m.start(), from + m.end()))
+}
+
+/// Whether `window` has "near", "outside", "close to" or "outskirts", in any case.
+fn contains_nearness_word(window: &str) -> bool {
+    let lower = window.to_ascii_lowercase();
+    ["near", "outside", "close to", "outskirts"].iter().any(|w| lower.contains(w))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {

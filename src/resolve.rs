@@ -9,7 +9,7 @@
 //! under the acceptance threshold is dropped unless context marks it as a
 //! place, in which case it is kept unresolved.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::gazetteer::{Gazetteer, Kind, Place, Posting, Variant};
 use crate::geodesy::LonLat;
@@ -221,7 +221,7 @@ impl<'g> Resolver<'g> {
     ) -> Vec<Decision<'g>> {
         let g = self.gazetteer;
         // Group mentions by key.
-        let mut by_key: HashMap<&str, usize> = HashMap::new();
+        let mut by_key: HashMap<&str, usize> = HashMap::default();
         let mut groups: Vec<Group<'_, 'g>> = Vec::new();
         let mut group_of = vec![0usize; mentions.len()];
         for (i, m) in mentions.iter().enumerate() {
@@ -454,8 +454,8 @@ fn cc(s: &str) -> [u8; 2] {
 
 impl<'g> Context<'g> {
     fn new(groups: &[Group<'_, 'g>], picks: &[Option<Place<'g>>]) -> Context<'g> {
-        let mut countries: HashMap<[u8; 2], u32> = HashMap::new();
-        let mut admin1s: HashMap<([u8; 2], &'g str), Vec<usize>> = HashMap::new();
+        let mut countries: HashMap<[u8; 2], u32> = HashMap::default();
+        let mut admin1s: HashMap<([u8; 2], &'g str), Vec<usize>> = HashMap::default();
         let mut points = Vec::with_capacity(groups.len());
         for (gi, (grp, pick)) in groups.iter().zip(picks).enumerate() {
             let place = *pick;

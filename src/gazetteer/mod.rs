@@ -12,7 +12,7 @@ pub mod normalize;
 pub mod record;
 pub mod sources;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -255,8 +255,8 @@ impl Gazetteer {
             postings: (postings_off, postings_len),
             filter: (filter_off, filter_len),
             fst,
-            countries: HashMap::new(),
-            admin1s: HashMap::new(),
+            countries: HashMap::default(),
+            admin1s: HashMap::default(),
             label: label.to_string(),
         };
         g.index_divisions()?;
@@ -290,8 +290,8 @@ impl Gazetteer {
     }
 
     fn index_divisions(&mut self) -> Result<()> {
-        let mut countries = HashMap::new();
-        let mut admin1s = HashMap::new();
+        let mut countries = HashMap::default();
+        let mut admin1s = HashMap::default();
         for i in 0..self.count {
             let rec = self.record(i);
             let kind = Kind::from_code(rec[32]);

@@ -134,11 +134,8 @@ fn extra_actor_file_extends_the_dictionary() {
 #[test]
 fn output_directory_gets_one_file_per_layer() {
     let dir = scratch();
-    let out = geoevent(&dir)
-        .args(["extract", "-o", "layers/"])
-        .arg(data("events_reports.ndjson"))
-        .output()
-        .expect("runs");
+    let out =
+        geoevent(&dir).args(["extract", "-o", "layers/"]).arg(data("events_reports.ndjson")).output().expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let read = |name: &str| features(&std::fs::read(dir.path().join("layers").join(name)).expect(name));
     let events = read("events.geojson");
@@ -205,8 +202,7 @@ fn worker_threads_do_not_change_the_output() {
     }
     std::fs::write(dir.path().join("many.ndjson"), many).expect("write");
     let run = |cmd: &str, jobs: &str| {
-        let out =
-            geoevent(&dir).args([cmd, "--format", "ndjson", "-j", jobs, "many.ndjson"]).output().expect("runs");
+        let out = geoevent(&dir).args([cmd, "--format", "ndjson", "-j", jobs, "many.ndjson"]).output().expect("runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         out.stdout
     };
