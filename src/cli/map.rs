@@ -95,3 +95,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     Ok(if load_problems + problems > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Command, Opts};
+
+    #[test]
+    fn map_flags() {
+        let o = Opts::try_parse_from([
+            "geoevent",
+            "map",
+            "-o",
+            "map.html",
+            "--title",
+            "Anbar",
+            "--tiles",
+            "https://tile.example.org/{z}/{x}/{y}.png",
+            "--attribution",
+            "© contributors",
+            "-j",
+            "2",
+            "a.ndjson",
+        ])
+        .expect("parses");
+        let Command::Map(a) = o.command else { panic!("not map") };
+        assert_eq!(a.output.as_deref(), Some(std::path::Path::new("map.html")));
+        assert_eq!(a.title, "Anbar");
+        assert_eq!(a.attribution.as_deref(), Some("© contributors"));
+        assert_eq!(a.run.jobs, Some(2));
+        // --attribution belongs to --tiles.
+        assert!(Opts::try_parse_from(["geoevent", "map", "--attribution", "x"]).is_err());
+    }
+}
