@@ -45,6 +45,9 @@ pub enum Error {
     /// Invalid option or argument value.
     #[error("{0}")]
     Invalid(String),
+    /// This build has no web map assets (`web/node_modules` was missing).
+    #[error("this geoevent was built without the map assets: run `npm ci --prefix web` and rebuild")]
+    NoMapAssets,
 }
 
 impl Error {

@@ -24,6 +24,7 @@ pub mod events;
 pub mod gazetteer;
 pub mod geodesy;
 pub mod input;
+pub mod map;
 pub mod matcher;
 pub mod output;
 pub mod parse;

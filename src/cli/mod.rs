@@ -5,6 +5,7 @@ mod distance;
 mod eval;
 mod extract;
 mod gazetteer;
+mod map;
 mod pipeline;
 mod places;
 mod resolve;
@@ -32,6 +33,8 @@ pub enum Command {
     Places(places::Args),
     /// Extract events and distance claims: one feature per event.
     Extract(extract::Args),
+    /// Map events and distance claims on one self-contained HTML page.
+    Map(map::Args),
     /// Geodesic distance, bearing and direction between places.
     Distance(distance::Args),
     /// List the gazetteer candidates of a name with their scores.
@@ -48,6 +51,7 @@ pub fn run(opts: Opts) -> anyhow::Result<ExitCode> {
     match opts.command {
         Command::Places(a) => places::run(a),
         Command::Extract(a) => extract::run(a),
+        Command::Map(a) => map::run(a),
         Command::Distance(a) => distance::run(a),
         Command::Resolve(a) => resolve::run(a),
         Command::Gazetteer(c) => gazetteer::run(c),

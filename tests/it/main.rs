@@ -6,6 +6,7 @@ mod eval;
 mod extract;
 mod gazetteer;
 mod geodesy;
+mod map;
 mod places;
 mod progress;
 mod properties;
