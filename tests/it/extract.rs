@@ -134,11 +134,8 @@ fn extra_actor_file_extends_the_dictionary() {
 #[test]
 fn output_directory_gets_one_file_per_layer() {
     let dir = scratch();
-    let out = geoevent(&dir)
-        .args(["extract", "-o", "layers/"])
-        .arg(data("events_reports.ndjson"))
-        .output()
-        .expect("runs");
+    let out =
+        geoevent(&dir).args(["extract", "-o", "layers/"]).arg(data("events_reports.ndjson")).output().expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let read = |name: &str| features(&std::fs::read(dir.path().join("layers").join(name)).expect(name));
     let events = read("events.geojson");
@@ -178,7 +175,9 @@ fn csv_and_kml_layers_carry_their_types() {
     assert_eq!(type_of("fatalities"), "Integer");
     assert_eq!(type_of("date"), "Date");
     assert_eq!(type_of("confidence"), "Real");
-    assert_eq!(type_of("wkt"), "WKT");
+    // Not `WKT`: GDAL reads the `wkt` column as geometry by its name, and a
+    // `WKT` type breaks its `X_POSSIBLE_NAMES`/`Y_POSSIBLE_NAMES` options.
+    assert_eq!(type_of("wkt"), "String");
     let kml = std::fs::read_to_string(dir.path().join("kml/events.kml")).expect("kml");
     assert!(kml.starts_with("<?xml"));
     assert!(kml.contains(r#"<SimpleField type="int" name="fatalities">"#));
@@ -187,6 +186,15 @@ fn csv_and_kml_layers_carry_their_types() {
     assert_eq!(kml.matches("<Placemark>").count(), extract(&[]).len());
     let claims = std::fs::read_to_string(dir.path().join("kml/distance_claims.kml")).expect("kml");
     assert!(claims.contains("<LineString>") && claims.contains("<LineStyle>"));
+    // Booleans as 1/0: GDAL reads a KML `bool` as an integer ("true" is 0).
+    assert!(claims.contains(r#"<SimpleField type="bool" name="holds">"#));
+    assert!(
+        claims.contains(r#"<SimpleData name="holds">1</SimpleData>"#)
+            || claims.contains(r#"<SimpleData name="holds">0</SimpleData>"#)
+    );
+    assert!(
+        !claims.contains(r#"<SimpleData name="holds">true"#) && !claims.contains(r#"<SimpleData name="holds">false"#)
+    );
 }
 
 #[test]
@@ -205,8 +213,7 @@ fn worker_threads_do_not_change_the_output() {
     }
     std::fs::write(dir.path().join("many.ndjson"), many).expect("write");
     let run = |cmd: &str, jobs: &str| {
-        let out =
-            geoevent(&dir).args([cmd, "--format", "ndjson", "-j", jobs, "many.ndjson"]).output().expect("runs");
+        let out = geoevent(&dir).args([cmd, "--format", "ndjson", "-j", jobs, "many.ndjson"]).output().expect("runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         out.stdout
     };
