@@ -158,6 +158,24 @@ pub const EVENTS: Layer = Layer { name: "events", geometry: "Point", fields: eve
 pub const DISTANCE_CLAIMS: Layer =
     Layer { name: "distance_claims", geometry: "LineString", fields: events::CLAIM_FIELDS };
 
+/// Geodesics between places, as `geoevent distance` writes them (LineStrings).
+pub const DISTANCES: Layer = Layer {
+    name: "distances",
+    geometry: "LineString",
+    fields: &[
+        Field::new("from", FieldType::String),
+        Field::new("to", FieldType::String),
+        Field::new("from_id", FieldType::String),
+        Field::new("to_id", FieldType::String),
+        Field::new("distance_km", FieldType::Real),
+        Field::new("distance_m", FieldType::Real),
+        Field::new("bearing_deg", FieldType::Real),
+        Field::new("compass", FieldType::String),
+        Field::new("back_bearing_deg", FieldType::Real),
+        Field::new("title", FieldType::String),
+    ],
+};
+
 /// A geometry to write.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Geometry {
