@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::ValueEnum;
 use geo::{Geodesic, InterpolatePoint, Point};
 use geoevent::geodesy::{LonLat, bearing_deg, compass, distance_m};
-use geoevent::output::{FeatureWriter, Field, FieldType, Format, Geometry, Layer, round};
+use geoevent::output::{DISTANCES, FeatureWriter, Format, Geometry, round, write_file_atomically};
 use geoevent::resolve::Resolver;
 use serde::Serialize;
 
@@ -52,29 +52,12 @@ pub enum DistFormat {
     Json,
     /// A FeatureCollection of geodesic LineStrings with the figures as properties.
     Geojson,
-    /// CSV, one row per pair: id, lat, lon (empty), wkt of the geodesic, then the figures.
+    /// CSV, one row per pair: id, lat, lon (empty), wkt of the geodesic, then the figures
+    /// (with a `.csvt` file of column types beside a file output).
     Csv,
     /// KML, one Placemark per pair with the geodesic line.
     Kml,
 }
-
-/// The `distances` layer: one geodesic LineString per pair.
-const DISTANCES: Layer = Layer {
-    name: "distances",
-    geometry: "LineString",
-    fields: &[
-        Field::new("from", FieldType::String),
-        Field::new("to", FieldType::String),
-        Field::new("from_id", FieldType::String),
-        Field::new("to_id", FieldType::String),
-        Field::new("distance_km", FieldType::Real),
-        Field::new("distance_m", FieldType::Real),
-        Field::new("bearing_deg", FieldType::Real),
-        Field::new("compass", FieldType::String),
-        Field::new("back_bearing_deg", FieldType::Real),
-        Field::new("title", FieldType::String),
-    ],
-};
 
 /// A place given on the command line, resolved.
 #[derive(Debug, Clone, Serialize)]
@@ -215,6 +198,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 w.write(&Geometry::LineString(line), &p).context("writing features")?;
             }
             w.finish().context("writing features")?.commit()?;
+            // Column types for GDAL and QGIS, as `-o FILE` of places and extract.
+            if let (Format::Csv, Some(path)) = (format, &args.output) {
+                write_file_atomically(&path.with_extension("csvt"), DISTANCES.csvt().as_bytes())?;
+            }
         }
     }
     Ok(if problems > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })

@@ -131,9 +131,14 @@ pub struct Layer {
 impl Layer {
     /// The `.csvt` sidecar of the layer's CSV: the column types GDAL and QGIS
     /// read instead of guessing (`id`, `lat`, `lon`, `wkt`, then the fields).
+    ///
+    /// `wkt` is typed `String`, not `WKT`: GDAL reads a column named `wkt` as
+    /// the geometry anyway, and a `WKT` type makes GDAL (3.6) ignore
+    /// `-oo X_POSSIBLE_NAMES=lon -oo Y_POSSIBLE_NAMES=lat`, and with
+    /// `-oo KEEP_GEOM_COLUMNS=NO` shift the column types by one and crash.
     pub fn csvt(&self) -> String {
         let types: Vec<&str> =
-            ["Integer", "Real", "Real", "WKT"].into_iter().chain(self.fields.iter().map(|f| f.ty.csvt())).collect();
+            ["Integer", "Real", "Real", "String"].into_iter().chain(self.fields.iter().map(|f| f.ty.csvt())).collect();
         format!("{}\n", types.join(","))
     }
 }
@@ -152,6 +157,24 @@ pub const EVENTS: Layer = Layer { name: "events", geometry: "Point", fields: eve
 /// Distance claims (LineStrings).
 pub const DISTANCE_CLAIMS: Layer =
     Layer { name: "distance_claims", geometry: "LineString", fields: events::CLAIM_FIELDS };
+
+/// Geodesics between places, as `geoevent distance` writes them (LineStrings).
+pub const DISTANCES: Layer = Layer {
+    name: "distances",
+    geometry: "LineString",
+    fields: &[
+        Field::new("from", FieldType::String),
+        Field::new("to", FieldType::String),
+        Field::new("from_id", FieldType::String),
+        Field::new("to_id", FieldType::String),
+        Field::new("distance_km", FieldType::Real),
+        Field::new("distance_m", FieldType::Real),
+        Field::new("bearing_deg", FieldType::Real),
+        Field::new("compass", FieldType::String),
+        Field::new("back_bearing_deg", FieldType::Real),
+        Field::new("title", FieldType::String),
+    ],
+};
 
 /// A geometry to write.
 #[derive(Clone, Debug, PartialEq)]
@@ -349,7 +372,7 @@ impl Encoder {
             .filter_map(|f| match map.get(f.name) {
                 None | Some(serde_json::Value::Null) => None,
                 Some(v) => {
-                    let mut e = element("SimpleData", Some(value_text(v)), vec![]);
+                    let mut e = element("SimpleData", Some(kml_value_text(v)), vec![]);
                     e.attrs.insert("name".into(), f.name.into());
                     Some(e)
                 }
@@ -504,6 +527,16 @@ fn value_text(v: &serde_json::Value) -> String {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// A property value as KML `SimpleData` text: booleans as `1` and `0` (both
+/// valid `xsd:boolean`; GDAL reads a `bool` field as an integer and would
+/// read `true` as 0), everything else as [`value_text`].
+fn kml_value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Bool(b) => if *b { "1" } else { "0" }.to_string(),
+        other => value_text(other),
     }
 }
 

@@ -49,6 +49,20 @@ fn matrix_geojson_has_a_line_per_pair() {
 }
 
 #[test]
+fn csv_file_has_a_csvt_of_its_column_types() {
+    let dir = scratch();
+    geoevent(&dir).args(["distance", "--format", "csv", "-o", "d.csv", "Mosul", "Kirkuk"]).assert().success();
+    let csv = std::fs::read_to_string(dir.path().join("d.csv")).expect("csv");
+    let csvt = std::fs::read_to_string(dir.path().join("d.csvt")).expect("csvt beside the csv");
+    let names: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let types: Vec<&str> = csvt.trim().split(',').collect();
+    assert_eq!(names.len(), types.len());
+    let type_of = |n: &str| types[names.iter().position(|x| *x == n).expect(n)];
+    assert_eq!((type_of("id"), type_of("wkt")), ("Integer", "String"));
+    assert_eq!((type_of("distance_m"), type_of("compass")), ("Real", "String"));
+}
+
+#[test]
 fn unknown_place_is_an_error_naming_it() {
     let dir = scratch();
     geoevent(&dir)

@@ -175,7 +175,9 @@ fn csv_and_kml_layers_carry_their_types() {
     assert_eq!(type_of("fatalities"), "Integer");
     assert_eq!(type_of("date"), "Date");
     assert_eq!(type_of("confidence"), "Real");
-    assert_eq!(type_of("wkt"), "WKT");
+    // Not `WKT`: GDAL reads the `wkt` column as geometry by its name, and a
+    // `WKT` type breaks its `X_POSSIBLE_NAMES`/`Y_POSSIBLE_NAMES` options.
+    assert_eq!(type_of("wkt"), "String");
     let kml = std::fs::read_to_string(dir.path().join("kml/events.kml")).expect("kml");
     assert!(kml.starts_with("<?xml"));
     assert!(kml.contains(r#"<SimpleField type="int" name="fatalities">"#));
@@ -184,6 +186,15 @@ fn csv_and_kml_layers_carry_their_types() {
     assert_eq!(kml.matches("<Placemark>").count(), extract(&[]).len());
     let claims = std::fs::read_to_string(dir.path().join("kml/distance_claims.kml")).expect("kml");
     assert!(claims.contains("<LineString>") && claims.contains("<LineStyle>"));
+    // Booleans as 1/0: GDAL reads a KML `bool` as an integer ("true" is 0).
+    assert!(claims.contains(r#"<SimpleField type="bool" name="holds">"#));
+    assert!(
+        claims.contains(r#"<SimpleData name="holds">1</SimpleData>"#)
+            || claims.contains(r#"<SimpleData name="holds">0</SimpleData>"#)
+    );
+    assert!(
+        !claims.contains(r#"<SimpleData name="holds">true"#) && !claims.contains(r#"<SimpleData name="holds">false"#)
+    );
 }
 
 #[test]

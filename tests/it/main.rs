@@ -1,6 +1,7 @@
 //! Integration tests: drive the built binary (and the library) end to end.
 
 mod bad_input;
+mod clients;
 mod distance;
 mod eval;
 mod extract;
