@@ -26,6 +26,8 @@ inputs=(examples/reports examples/wire.ndjson)
 "$bin" extract --quiet --format kml "${inputs[@]}" -o "$dest/"
 "$bin" extract --quiet --format geojsonseq "${inputs[@]}" -o "$dest/"
 "$bin" places --quiet --format ndjson "${inputs[@]}" -o "$dest/places.geojsonl"
+# The web map (needs the npm assets: npm ci --prefix web, before cargo build).
+"$bin" map --quiet "${inputs[@]}" -o "$dest/map.html"
 "$bin" distance --format geojson --matrix Fallujah Baghdad Ramadi Mosul -o "$dest/distances.geojson"
 "$bin" distance --format kml --matrix Fallujah Baghdad Ramadi Mosul -o "$dest/distances.kml"
 "$bin" distance --matrix Fallujah Baghdad Ramadi Mosul -o "$dest/distances.txt"
