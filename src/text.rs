@@ -80,24 +80,62 @@ const NON_FINAL_ABBREVIATIONS: &[&str] = &[
 /// Abbreviations that join the next word of a place name (`St. Louis`).
 const JOINING_ABBREVIATIONS: &[&str] = &["st", "mt", "ft", "pt", "ste"];
 
+/// Byte classes of the tokenizer (ASCII only; bytes from 0x80 are `0`).
+const WORD: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+/// `.`, `!`, `?`, `\n`: a sentence may start after them.
+const STOP: u8 = 8;
+/// `;`, `|`, `:`: list punctuation of tag lines.
+const LIST: u8 = 16;
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            WORD | UPPER
+        } else if c.is_ascii_lowercase() {
+            WORD | LOWER
+        } else if c.is_ascii_digit() {
+            WORD
+        } else if matches!(c, b'.' | b'!' | b'?' | b'\n') {
+            STOP
+        } else if matches!(c, b';' | b'|' | b':') {
+            LIST
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Split `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5);
+    // Token indices that start a line, and byte offsets of list punctuation,
+    // collected on the way for mark_lines.
+    let mut line_starts: Vec<usize> = vec![0];
+    let mut list_punct: Vec<usize> = Vec::new();
+    let mut newline = false;
     let mut i = 0;
     let mut sentence_start = true;
     while i < bytes.len() {
         let b = bytes[i];
+        let class = CLASS[b as usize];
         // Fast skip of ASCII non-word bytes.
-        if b < 0x80 && !b.is_ascii_alphanumeric() {
-            if matches!(b, b'.' | b'!' | b'?') {
+        if b < 0x80 && class & WORD == 0 {
+            // A line break starts a new sentence when the line is a headline
+            // or the break is a blank line; prose wrapped over lines rarely
+            // appears in news dumps, so every line start is a sentence start.
+            if class & STOP != 0 {
                 sentence_start = true;
-            } else if b == b'\n' {
-                // A line break starts a new sentence when the line is a
-                // headline or the break is a blank line; prose wrapped over
-                // lines rarely appears in news dumps, so treat every line start
-                // as a sentence start.
-                sentence_start = true;
+                newline |= b == b'\n';
+            } else if class & LIST != 0 {
+                list_punct.push(i);
             }
             i += 1;
             continue;
@@ -105,22 +143,39 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let start = i;
         // Fast path: a plain ASCII word followed by a space, comma or other
         // ASCII punctuation that cannot extend it (most words of news text).
-        let fast = if b.is_ascii_alphanumeric() {
-            let mut j = i;
-            while j < bytes.len() && bytes[j].is_ascii_alphanumeric() {
+        let fast = if b < 0x80 {
+            let mut j = i + 1;
+            let mut seen = class;
+            while j < bytes.len() {
+                let c = CLASS[bytes[j] as usize];
+                if c & WORD == 0 {
+                    break;
+                }
+                seen |= c;
                 j += 1;
             }
-            let next = bytes.get(j).copied();
-            let plain_end = match next {
+            let plain_end = match bytes.get(j) {
                 None => true,
-                Some(n) => n < 0x80 && !matches!(n, b'.' | b'\'' | b'`'),
+                Some(&n) => n < 0x80 && !matches!(n, b'.' | b'\'' | b'`'),
             };
-            plain_end.then_some(j)
+            plain_end.then(|| {
+                let case = if class & (UPPER | LOWER) == 0 {
+                    // Starts with a digit ("3rd"): the first letter decides.
+                    ascii_case(&bytes[start..j])
+                } else if seen & LOWER == 0 {
+                    Case::Upper
+                } else if class & UPPER != 0 {
+                    Case::Title
+                } else {
+                    Case::Lower
+                };
+                (j, case)
+            })
         } else {
             None
         };
         let (end, dotted, case) = match fast {
-            Some(end) => (end, false, ascii_case(&bytes[start..end])),
+            Some((end, case)) => (end, false, case),
             None => {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 if !is_word_char(c) {
@@ -132,6 +187,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
         };
         let word = &text[start..end];
+        if newline {
+            line_starts.push(tokens.len());
+            newline = false;
+        }
         tokens.push(Token {
             start,
             end,
@@ -145,7 +204,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         sentence_start = false;
         i = end;
         // Possessive: skip "'s" or a bare trailing apostrophe.
-        if let Some(c) = text[i..].chars().next()
+        if bytes.get(i).is_some_and(|&n| n == b'\'' || n == b'`' || n >= 0x80)
+            && let Some(c) = text[i..].chars().next()
             && is_apostrophe(c)
         {
             let after = i + c.len_utf8();
@@ -172,7 +232,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
         }
     }
-    mark_lines(text, &mut tokens);
+    mark_lines(text, &mut tokens, &line_starts, &list_punct);
     tokens
 }
 
@@ -227,7 +287,10 @@ fn scan_word(text: &str, i: usize) -> (usize, bool) {
 
 fn classify_gap(text: &str, i: usize, word: &str, dotted: bool) -> Gap {
     let rest = &text.as_bytes()[i..];
-    let next_is_word = |k: usize| text.get(i + k..).and_then(|s| s.chars().next()).is_some_and(is_word_char);
+    let next_is_word = |k: usize| match rest.get(k) {
+        Some(&b) if b < 0x80 => CLASS[b as usize] & WORD != 0,
+        _ => text.get(i + k..).and_then(|s| s.chars().next()).is_some_and(is_word_char),
+    };
     match rest {
         [b' ' | b'\t', ..] if next_is_word(1) => Gap::Space,
         [b'-', ..] if next_is_word(1) => Gap::Hyphen,
@@ -305,16 +368,19 @@ pub const FUNCTION_WORDS: &[&str] = &[
     "say", "vs", "via",
 ];
 
-fn mark_lines(text: &str, tokens: &mut [Token]) {
-    let bytes = text.as_bytes();
+/// Mark line styles, line-initial sentence starts and list items. A line's
+/// tokens run from one of `line_starts` (token indices after a line break)
+/// to the next; `list_punct` holds the byte offsets of `;`, `|` and `:`.
+fn mark_lines(text: &str, tokens: &mut [Token], line_starts: &[usize], list_punct: &[usize]) {
     let mut line_begin = 0usize; // token index
     let mut k = 0usize;
+    let mut next_line = 1; // index into line_starts
     while k < tokens.len() {
-        // Tokens of one line: until a token whose preceding text has '\n'.
-        let mut end = k + 1;
-        while end < tokens.len() && !bytes[tokens[end - 1].end..tokens[end].start].contains(&b'\n') {
-            end += 1;
+        // Tokens of one line: until the next line start.
+        while next_line < line_starts.len() && line_starts[next_line] <= k {
+            next_line += 1;
         }
+        let end = line_starts.get(next_line).copied().unwrap_or(tokens.len()).min(tokens.len());
         let line = &mut tokens[line_begin..end];
         // Headlines are short: a line of more than 40 words is prose, with
         // no need to look at its words.
@@ -333,9 +399,9 @@ fn mark_lines(text: &str, tokens: &mut [Token]) {
         // List items: separated by ; : , | or line edges. Only lowercase
         // words need to know (capitalised ones are candidates anyway), and
         // only on lines with list punctuation.
-        let line_text = &bytes[tokens[line_begin].start..tokens[end - 1].end];
-        let has_list_punct =
-            line_text.iter().any(|b| matches!(b, b';' | b'|' | b':')) || line_begin == 0 && end - line_begin <= 1;
+        let (from, to) = (tokens[line_begin].start, tokens[end - 1].end);
+        let first = list_punct.partition_point(|&p| p < from);
+        let has_list_punct = list_punct.get(first).is_some_and(|&p| p < to) || line_begin == 0 && end - line_begin <= 1;
         for idx in line_begin..end {
             if !has_list_punct && end - line_begin > 1 {
                 break;
