@@ -141,11 +141,14 @@ pub struct Gazetteer {
 /// Keys memoised per thread before the memo is cleared (about 5 MB).
 const MEMO_CAPACITY: usize = 100_000;
 
+/// The memo of one thread: the gazetteer it belongs to, and values by key.
+type Memo = (u64, HashMap<Box<[u8]>, Option<u64>>);
+
 thread_local! {
     /// Name-index values by key, for the gazetteer whose id is first: news
     /// text repeats its capitalised words, and a hash probe costs a small
     /// fraction of an fst walk. Pure memoisation: results never depend on it.
-    static MEMO: std::cell::RefCell<(u64, HashMap<Box<[u8]>, Option<u64>>)> =
+    static MEMO: std::cell::RefCell<Memo> =
         std::cell::RefCell::new((0, HashMap::default()));
 }
 
