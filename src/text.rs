@@ -550,6 +550,15 @@ mod tests {
 pub struct WordSet {
     words: rustc_hash::FxHashSet<&'static [u8]>,
     max_len: usize,
+    /// Bit `n` set when a word of `n` bytes is in the set (n < 64).
+    lengths: u64,
+    /// Bit `b - b'a'` set when a word starts with letter `b` (bit 26: other).
+    firsts: u32,
+}
+
+fn first_bit(b: u8) -> u32 {
+    let l = b.to_ascii_lowercase();
+    if l.is_ascii_lowercase() { 1 << (l - b'a') } else { 1 << 26 }
 }
 
 impl WordSet {
@@ -558,13 +567,18 @@ impl WordSet {
         WordSet {
             words: words.iter().map(|w| w.as_bytes()).collect(),
             max_len: words.iter().map(|w| w.len()).max().unwrap_or(0),
+            lengths: words.iter().filter(|w| w.len() < 64).fold(0, |m, w| m | 1 << w.len()),
+            firsts: words.iter().filter_map(|w| w.bytes().next()).fold(0, |m, b| m | first_bit(b)),
         }
     }
 
     /// Whether `word`, lowercased, is in the set.
     pub fn contains(&self, word: &str) -> bool {
         let b = word.as_bytes();
-        if b.len() > self.max_len || b.len() > 32 {
+        if b.len() > self.max_len || b.len() > 32 || self.lengths & (1 << b.len()) == 0 {
+            return false;
+        }
+        if b.first().is_some_and(|&f| self.firsts & first_bit(f) == 0) {
             return false;
         }
         let mut buf = [0u8; 32];

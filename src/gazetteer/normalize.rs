@@ -21,6 +21,10 @@ pub fn is_apostrophe(c: char) -> bool {
 /// Append the folded form of one token to `out`: ASCII lowercase letters and
 /// digits only, diacritics stripped, apostrophes and periods dropped.
 pub fn fold_token_into(token: &str, out: &mut String) {
+    if token.is_ascii() {
+        out.extend(token.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
     for c in token.chars() {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
@@ -46,17 +50,29 @@ pub fn fold_token(token: &str) -> String {
 /// Split a gazetteer name into folded tokens. Separators are white space,
 /// hyphens and dashes, commas, slashes and parentheses.
 pub fn name_tokens(name: &str) -> Vec<String> {
-    name.split(|c: char| {
-        c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | ',' | '/' | '(' | ')' | ';')
-    })
-    .map(fold_token)
-    .filter(|t| !t.is_empty())
-    .collect()
+    name.split(is_name_separator).map(fold_token).filter(|t| !t.is_empty()).collect()
 }
 
-/// The lookup key of a name: its folded tokens joined by one space.
+fn is_name_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | ',' | '/' | '(' | ')' | ';')
+}
+
+/// The lookup key of a name: its folded tokens joined by one space
+/// (`name_tokens(name).join(" ")`, without the intermediate strings).
 pub fn name_key(name: &str) -> String {
-    name_tokens(name).join(" ")
+    let mut out = String::with_capacity(name.len());
+    for part in name.split(is_name_separator) {
+        let mark = out.len();
+        if mark > 0 {
+            out.push(' ');
+        }
+        let before = out.len();
+        fold_token_into(part, &mut out);
+        if out.len() == before {
+            out.truncate(mark);
+        }
+    }
+    out
 }
 
 /// Whether a name is written as an abbreviation (`US`, `U.S.`, `UAE`, `KRI`):
