@@ -287,10 +287,17 @@ impl Encoder {
                 };
                 r.map_err(std::io::Error::other)?;
                 let digits = ID_PLACEHOLDER.to_string();
-                let at = bytes
-                    .windows(digits.len())
-                    .position(|w| w == digits.as_bytes())
-                    .ok_or_else(|| std::io::Error::other("feature id not found while encoding"))?;
+                // Compact output always starts the same way; pretty output
+                // is searched.
+                const COMPACT: &[u8] = br#"{"type":"Feature","id":"#;
+                let at = if bytes.starts_with(COMPACT) && bytes[COMPACT.len()..].starts_with(digits.as_bytes()) {
+                    COMPACT.len()
+                } else {
+                    bytes
+                        .windows(digits.len())
+                        .position(|w| w == digits.as_bytes())
+                        .ok_or_else(|| std::io::Error::other("feature id not found while encoding"))?
+                };
                 bytes.drain(at..at + digits.len());
                 Ok(Encoded { bytes, id_at: Some(at) })
             }
