@@ -77,9 +77,21 @@ fn res() -> &'static [(Regex, bool); 4] {
     })
 }
 
+/// A word every pattern of [`res`] needs (a stem of each KILL and HURT verb):
+/// one quick scan rules out most sentences.
+fn verb_prefilter() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)kill|died|dead|slain|execut|behead|death|lives|perish|injur|wound|hurt").expect("static regex")
+    })
+}
+
 /// The casualties a sentence states.
 pub fn find_casualties(sentence: &str) -> Casualties {
     let mut c = Casualties::default();
+    if !verb_prefilter().is_match(sentence) {
+        return c;
+    }
     for (re, fatal) in res() {
         let Some(n) = re.captures(sentence).and_then(|cap| cap.name("n").and_then(|n| number(n.as_str()))) else {
             continue;

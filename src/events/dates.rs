@@ -204,6 +204,14 @@ pub fn dateline(text: &str) -> Option<NaiveDate> {
         end -= 1;
     }
     let head = &text[..end];
+    // A dateline has a year: skip the regex when there are no four digits.
+    let mut run = 0;
+    if !head.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run == 4
+    }) {
+        return None;
+    }
     explicit_re().captures_iter(head).find_map(|c| {
         let m = month_of(c.name("m1").or(c.name("m2"))?.as_str())?;
         let d: u32 = c.name("d1").or(c.name("d2"))?.as_str().parse().ok()?;

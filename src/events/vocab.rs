@@ -50,6 +50,8 @@ pub struct Phrases<T> {
     prefixes: rustc_hash::FxHashSet<String>,
     /// First words of the folded phrases: most words start none.
     firsts: rustc_hash::FxHashSet<String>,
+    /// First words of the exact-case phrases, as written.
+    firsts_exact: rustc_hash::FxHashSet<String>,
     /// Whether any phrase is exact-case.
     has_exact: bool,
     /// Longest phrase, in tokens.
@@ -62,6 +64,7 @@ impl<T> Default for Phrases<T> {
             map: Default::default(),
             prefixes: Default::default(),
             firsts: Default::default(),
+            firsts_exact: Default::default(),
             has_exact: false,
             max_len: 0,
         }
@@ -90,6 +93,7 @@ impl<T: Clone> Phrases<T> {
         }
         if exact_case {
             self.has_exact = true;
+            self.firsts_exact.insert(words[0].to_string());
         } else {
             self.firsts.insert(key.split(' ').next().unwrap_or("").to_string());
         }
@@ -122,7 +126,11 @@ impl<T: Clone> Phrases<T> {
             }
         }
         // Exact-case phrases are abbreviations: they start with a capital.
-        if with_exact && self.has_exact && exact(i).starts_with(|c: char| c.is_uppercase()) {
+        if with_exact
+            && self.has_exact
+            && exact(i).starts_with(|c: char| c.is_uppercase())
+            && self.firsts_exact.contains(exact(i))
+        {
             let mut key = String::from("\u{1}");
             for j in i..n.min(i + self.max_len.max(1)) {
                 if j > i {

@@ -21,6 +21,12 @@ pub fn is_apostrophe(c: char) -> bool {
 /// Append the folded form of one token to `out`: ASCII lowercase letters and
 /// digits only, diacritics stripped, apostrophes and periods dropped.
 pub fn fold_token_into(token: &str, out: &mut String) {
+    if token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let start = out.len();
+        out.push_str(token);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
     if token.is_ascii() {
         out.extend(token.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())));
         return;
