@@ -117,12 +117,13 @@ where
 /// A progress bar on standard error, drawn only when it is a terminal.
 struct Progress {
     bar: Option<ProgressBar>,
+    docs: std::cell::Cell<u64>,
 }
 
 impl Progress {
     fn new(quiet: bool, total: Option<u64>) -> Progress {
         if quiet || !std::io::stderr().is_terminal() {
-            return Progress { bar: None };
+            return Progress { bar: None, docs: std::cell::Cell::new(0) };
         }
         let (bar, template) = match total {
             Some(t) => (
@@ -139,15 +140,15 @@ impl Progress {
         }
         bar.set_message("0 documents");
         bar.enable_steady_tick(Duration::from_millis(200));
-        Progress { bar: Some(bar) }
+        Progress { bar: Some(bar), docs: std::cell::Cell::new(0) }
     }
 
     fn advance(&self, bytes: u64, docs: u64) {
         if let Some(b) = &self.bar {
             b.set_position(bytes);
             if docs > 0 {
-                let n = b.message().split(' ').next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0) + docs;
-                b.set_message(format!("{n} documents"));
+                self.docs.set(self.docs.get() + docs);
+                b.set_message(format!("{} documents", self.docs.get()));
             }
         }
     }
