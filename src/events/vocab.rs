@@ -288,7 +288,13 @@ impl Vocabulary {
 
     /// Whether a line is boilerplate, and whether it ends the article body.
     pub fn boilerplate_line(&self, line: &str) -> Option<bool> {
-        let l = line.trim().to_lowercase();
+        // Only the line's start is compared: lowercase two characters more
+        // than the longest pattern (so a longer line still differs from
+        // every pattern, and the character after a pattern is there).
+        let line = line.trim();
+        let longest = self.boilerplate.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+        let cut = line.char_indices().nth(longest + 2).map_or(line.len(), |(i, _)| i);
+        let l = line[..cut].to_lowercase();
         if l.is_empty() {
             return None;
         }
