@@ -637,7 +637,7 @@ impl<'g> Matcher<'g> {
             let first_len = s.key.len();
             s.loose.clear();
             s.loose.push(crate::gazetteer::build::LOOSE_TAG);
-            s.loose.extend_from_slice(normalize::loose_form(&s.key[..first_len]).as_bytes());
+            normalize::loose_form_into(&s.key[..first_len], &mut s.loose);
             if !self.gazetteer.may_start(&s.loose) {
                 return None;
             }
@@ -650,8 +650,10 @@ impl<'g> Matcher<'g> {
         let mut j = i;
         loop {
             let lookup = if loose {
-                let l = normalize::loose_form(&s.key);
-                self.gazetteer.lookup_loose(&l, &mut s.loose)
+                s.loose.clear();
+                s.loose.push(crate::gazetteer::build::LOOSE_TAG);
+                normalize::loose_form_into(&s.key, &mut s.loose);
+                self.gazetteer.lookup(&s.loose)
             } else {
                 self.gazetteer.lookup(s.key.as_bytes())
             };

@@ -110,13 +110,22 @@ pub fn loose_key(key: &str) -> Option<String> {
 /// boundaries are kept, so the loose form of a key's token prefix is a token
 /// prefix of its loose form.
 pub fn loose_form(key: &str) -> String {
+    let mut mapped = Vec::with_capacity(key.len());
+    loose_form_into(key, &mut mapped);
+    // Only ASCII bytes were pushed.
+    String::from_utf8(mapped).unwrap_or_default()
+}
+
+/// Append the loose form of `key` (see [`loose_form`]) to `out`, without
+/// allocating. The run collapse looks only at what this call appended.
+pub fn loose_form_into(key: &str, out: &mut Vec<u8>) {
     let b = key.as_bytes();
-    let mut mapped: Vec<u8> = Vec::with_capacity(b.len());
+    let base = out.len();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         let next = b.get(i + 1).copied();
-        let (out, step): (Option<u8>, usize) = match (c, next) {
+        let (mapped, step): (Option<u8>, usize) = match (c, next) {
             (b'k', Some(b'h')) => (Some(b'k'), 2),
             (b'g', Some(b'h')) => (Some(b'g'), 2),
             (b'd', Some(b'h')) => (Some(b'd'), 2),
@@ -129,15 +138,13 @@ pub fn loose_form(key: &str) -> String {
             (b'y', _) => (Some(b'i'), 1),
             _ => (Some(c), 1),
         };
-        if let Some(o) = out
-            && (mapped.last() != Some(&o) || o == b' ')
+        if let Some(o) = mapped
+            && (out.len() == base || out.last() != Some(&o) || o == b' ')
         {
-            mapped.push(o);
+            out.push(o);
         }
         i += step;
     }
-    // Only ASCII bytes were pushed.
-    String::from_utf8(mapped).unwrap_or_default()
 }
 
 /// Stable 64-bit FNV-1a hash, for the index's first-token filter (the same
