@@ -27,7 +27,7 @@ pub fn exercise(bytes: Vec<u8>) {
         let _ = g.country(p.country);
         let _ = g.admin1(p.country, p.admin1);
         names.push(p.name.to_string());
-        for alt in p.alt_names.split('|').take(4) {
+        for alt in g.alt_names(p.index).unwrap_or("").split('|').take(4) {
             names.push(alt.to_string());
         }
     }

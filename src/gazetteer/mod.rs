@@ -81,8 +81,6 @@ pub struct Place<'g> {
     pub lat: f64,
     /// Population, when known.
     pub population: Option<u64>,
-    /// Alternate names, `|`-separated.
-    pub alt_names: &'g str,
     /// Provenance of the row.
     pub source: &'g str,
 }
@@ -368,6 +366,17 @@ impl Gazetteer {
         self.count == 0
     }
 
+    /// The alternate names of place `index`, `|`-separated. Not part of
+    /// [`Place`]: GeoNames lists hundreds for some places, and resolution
+    /// reads places in its inner loop.
+    pub fn alt_names(&self, index: u32) -> Option<&str> {
+        if index >= self.count {
+            return None;
+        }
+        let r = self.record(index);
+        self.string(u32::from_le_bytes([r[24], r[25], r[26], r[27]]))
+    }
+
     /// The place at `index`, or `None` when out of range or corrupt.
     pub fn place(&self, index: u32) -> Option<Place<'_>> {
         if index >= self.count {
@@ -385,7 +394,6 @@ impl Gazetteer {
             id: self.string(u(12))?,
             name: self.string(u(16))?,
             admin1: self.string(u(20))?,
-            alt_names: self.string(u(24))?,
             source: self.string(u(28))?,
             kind: Kind::from_code(r[32]),
             country,
