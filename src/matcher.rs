@@ -634,10 +634,7 @@ impl<'g> Matcher<'g> {
         }
         if loose {
             // Only the first token's loose form is needed for the filter.
-            let first_len = s.key.len();
-            s.loose.clear();
-            s.loose.push(crate::gazetteer::build::LOOSE_TAG);
-            normalize::loose_form_into(&s.key[..first_len], &mut s.loose);
+            loose_index_key(&s.key, &mut s.loose);
             if !self.gazetteer.may_start(&s.loose) {
                 return None;
             }
@@ -650,9 +647,7 @@ impl<'g> Matcher<'g> {
         let mut j = i;
         loop {
             let lookup = if loose {
-                s.loose.clear();
-                s.loose.push(crate::gazetteer::build::LOOSE_TAG);
-                normalize::loose_form_into(&s.key, &mut s.loose);
+                loose_index_key(&s.key, &mut s.loose);
                 self.gazetteer.lookup(&s.loose)
             } else {
                 self.gazetteer.lookup(s.key.as_bytes())
@@ -1057,6 +1052,13 @@ fn is_contraction(word: &str) -> bool {
     let Some(pos) = word.rfind(|c: char| normalize::is_apostrophe(c)) else { return false };
     let after = word[pos..].chars().skip(1).collect::<String>().to_ascii_lowercase();
     matches!(after.as_str(), "ve" | "ll" | "re" | "d" | "m" | "t")
+}
+
+/// The name-index key of the loose form of `key`, written into `out`.
+fn loose_index_key(key: &str, out: &mut Vec<u8>) {
+    out.clear();
+    out.push(crate::gazetteer::build::LOOSE_TAG);
+    normalize::loose_form_into(key, out);
 }
 
 fn tok<'t>(text: &'t str, t: &Token) -> &'t str {

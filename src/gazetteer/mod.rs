@@ -297,8 +297,10 @@ impl Gazetteer {
         let walk = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut stream = self.fst.stream();
             let mut n = 0usize;
+            // `fst.get`, not the memoised `lookup`: every key's path is walked
+            // by the same code lookups use, and the memo is left alone.
             while let Some((key, _)) = stream.next() {
-                n += self.lookup(key).postings().count();
+                n += self.lookup_value(self.fst.get(key)).postings().count();
             }
             n
         }));
@@ -436,7 +438,12 @@ impl Gazetteer {
 
     /// Look up a normalised key (see [`normalize::name_key`]).
     pub fn lookup(&self, key: &[u8]) -> Lookup<'_> {
-        let Some(v) = self.index_value(key) else {
+        self.lookup_value(self.index_value(key))
+    }
+
+    /// The candidates a name-index value points at.
+    fn lookup_value(&self, value: Option<u64>) -> Lookup<'_> {
+        let Some(v) = value else {
             return Lookup::default();
         };
         let is_prefix = v & build::PREFIX_BIT != 0;
