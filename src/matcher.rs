@@ -627,37 +627,30 @@ impl<'g> Matcher<'g> {
 
     /// Longest match starting at token `i`.
     fn longest(&self, text: &str, tokens: &[Token], i: usize, loose: bool, s: &mut Scratch) -> Option<Mention> {
-        s.key.clear();
-        fold_token_into(tok(text, &tokens[i]), &mut s.key);
-        if s.key.is_empty() {
-            return None;
-        }
-        if loose {
-            // Only the first token's loose form is needed for the filter.
-            loose_index_key(&s.key, &mut s.loose);
-            if !self.gazetteer.may_start(&s.loose) {
-                return None;
-            }
-        } else if !self.gazetteer.may_start(s.key.as_bytes()) {
+        let first = self.gazetteer.first_word(tok(text, &tokens[i]));
+        if first.folded_len == 0 {
             return None;
         }
         let lowercase_start = tokens[i].case == Case::Lower;
-        let mut best: Option<(usize, Lookup<'g>)> = None;
-        let mut shorter: Option<(usize, Lookup<'g>)> = None;
+        // The best and the next shorter match: last token, lookup, and the
+        // length of the folded key.
+        let mut best: Option<(usize, Lookup<'g>, usize)> = None;
+        let mut shorter: Option<(usize, Lookup<'g>, usize)> = None;
+        let mut lookup = self.gazetteer.first_lookup(&first, loose);
+        if lookup.is_match() || lookup.is_prefix {
+            // The folded key is needed from here on: for the mention, and to
+            // extend the name.
+            s.key.clear();
+            fold_token_into(tok(text, &tokens[i]), &mut s.key);
+        }
         let mut j = i;
         loop {
-            let lookup = if loose {
-                loose_index_key(&s.key, &mut s.loose);
-                self.gazetteer.lookup(&s.loose)
-            } else {
-                self.gazetteer.lookup(s.key.as_bytes())
-            };
             let long_enough = !loose || s.key.len() >= 6;
             if lookup.is_match() && long_enough {
                 // A connector cannot end a name.
                 if !(j > i && connectors().contains(tok(text, &tokens[j]))) {
                     shorter = best.take();
-                    best = Some((j, lookup.clone()));
+                    best = Some((j, lookup.clone(), s.key.len()));
                 }
             }
             if !lookup.is_prefix || j + 1 >= tokens.len() {
@@ -684,26 +677,32 @@ impl<'g> Matcher<'g> {
             s.key.push(' ');
             fold_token_into(next_word, &mut s.key);
             j += 1;
+            lookup = if loose {
+                loose_index_key(&s.key, &mut s.loose);
+                self.gazetteer.lookup(&s.loose)
+            } else {
+                self.gazetteer.lookup(s.key.as_bytes())
+            };
         }
-        let best = best.map(|(j, l)| (j, l.postings().collect::<Vec<Posting>>()));
-        let shorter = shorter.map(|(j, l)| (j, l.postings().collect::<Vec<Posting>>()));
-        let (mut last, mut candidates) = best?;
+        let (mut last, mut lookup, mut key_len) = best?;
         // A lowercase feature word extends a name only when the shorter name
         // is the same place ("Qarachokh mountain"); "the Al-Qaim crossing"
         // stays a mention of Al-Qaim.
         if tokens[last].case == Case::Lower
             && last > i
-            && let Some((s_last, s_cands)) = shorter
-            && !s_cands.iter().any(|a| candidates.iter().any(|b| a.place == b.place))
+            && let Some((s_last, s_lookup, s_len)) = shorter
+            && !s_lookup.postings().any(|a| lookup.postings().any(|b| a.place == b.place))
         {
-            (last, candidates) = (s_last, s_cands);
+            (last, lookup, key_len) = (s_last, s_lookup, s_len);
         }
+        let mut candidates: Vec<Posting> = lookup.postings().collect();
         if loose {
             for c in &mut candidates {
                 c.variant = Variant::Loose;
             }
         }
-        Some(self.mention(text, tokens, i, last, candidates))
+        let key = span_key(text, tokens, i, last, &s.key[..key_len]);
+        Some(self.mention_with_key(tokens, i, last, key, candidates))
     }
 
     /// "al-Qaim" when only "Qaim" is known: skip a leading article joined to
@@ -751,12 +750,22 @@ impl<'g> Matcher<'g> {
     }
 
     fn mention(&self, text: &str, tokens: &[Token], first: usize, last: usize, candidates: Vec<Posting>) -> Mention {
-        let start = tokens[first].start;
-        let end = tokens[last].end;
-        let key = normalize::name_key(&text[start..end]);
+        let key = normalize::name_key(&text[tokens[first].start..tokens[last].end]);
+        self.mention_with_key(tokens, first, last, key, candidates)
+    }
+
+    /// A mention of tokens `first..=last` whose [`normalize::name_key`] is `key`.
+    fn mention_with_key(
+        &self,
+        tokens: &[Token],
+        first: usize,
+        last: usize,
+        key: String,
+        candidates: Vec<Posting>,
+    ) -> Mention {
         Mention {
-            start,
-            end,
+            start: tokens[first].start,
+            end: tokens[last].end,
             first_token: first,
             last_token: last,
             key,
@@ -1059,6 +1068,23 @@ fn loose_index_key(key: &str, out: &mut Vec<u8>) {
     out.clear();
     out.push(crate::gazetteer::build::LOOSE_TAG);
     normalize::loose_form_into(key, out);
+}
+
+/// The [`normalize::name_key`] of tokens `first..=last`, given `folded`, their
+/// folded forms joined by spaces. That is the key when only plain gaps (a
+/// space, a hyphen, an abbreviation's period and space) separate the tokens
+/// and none folds to nothing; otherwise (a possessive "Iraq's Anbar") the
+/// surface is normalised again.
+fn span_key(text: &str, tokens: &[Token], first: usize, last: usize, folded: &str) -> String {
+    let plain_gaps = (first..last)
+        .all(|k| matches!(&text.as_bytes()[tokens[k].end..tokens[k + 1].start], b" " | b"-" | b"\t" | b". "));
+    let no_empty = !folded.starts_with(' ') && !folded.ends_with(' ') && !folded.contains("  ");
+    if plain_gaps && no_empty {
+        debug_assert_eq!(folded, normalize::name_key(&text[tokens[first].start..tokens[last].end]));
+        folded.to_string()
+    } else {
+        normalize::name_key(&text[tokens[first].start..tokens[last].end])
+    }
 }
 
 fn tok<'t>(text: &'t str, t: &Token) -> &'t str {

@@ -216,8 +216,18 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 i = after;
             }
         }
-        // Classify the gap to the next token.
-        let gap = classify_gap(text, i, word, dotted);
+        // Classify the gap to the next token; most words are followed by a
+        // space and a plain word.
+        let gap = match bytes.get(i..i + 2) {
+            Some(&[b' ', n]) if !dotted && n < 0x80 => {
+                if CLASS[n as usize] & WORD != 0 {
+                    Gap::Space
+                } else {
+                    Gap::Break
+                }
+            }
+            _ => classify_gap(text, i, word, dotted),
+        };
         if let Some(t) = tokens.last_mut() {
             t.gap = gap;
         }
@@ -384,63 +394,74 @@ fn mark_lines(text: &str, tokens: &mut [Token], line_starts: &[usize], list_punc
         let line = &mut tokens[line_begin..end];
         // Headlines are short: a line of more than 40 words is prose, with
         // no need to look at its words.
-        let style = if line.len() > 40 || line.len() < 3 {
-            LineStyle::Prose
-        } else {
-            let words: Vec<&Token> = line.iter().filter(|t| t.case != Case::NoLetters).collect();
-            if words.len() >= 3 { line_style(text, &words) } else { LineStyle::Prose }
-        };
-        for (j, t) in line.iter_mut().enumerate() {
-            t.line = style;
-            if j == 0 {
-                t.sentence_start = true;
+        let style = if line.len() > 40 || line.len() < 3 { LineStyle::Prose } else { line_style(text, line) };
+        if style != LineStyle::Prose {
+            for t in line.iter_mut() {
+                t.line = style;
             }
         }
+        line[0].sentence_start = true;
         // List items: separated by ; : , | or line edges. Only lowercase
         // words need to know (capitalised ones are candidates anyway), and
         // only on lines with list punctuation.
         let (from, to) = (tokens[line_begin].start, tokens[end - 1].end);
         let first = list_punct.partition_point(|&p| p < from);
         let has_list_punct = list_punct.get(first).is_some_and(|&p| p < to) || line_begin == 0 && end - line_begin <= 1;
-        for idx in line_begin..end {
-            if !has_list_punct && end - line_begin > 1 {
-                break;
+        if has_list_punct || end - line_begin <= 1 {
+            for idx in line_begin..end {
+                if tokens[idx].case == Case::Lower {
+                    tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
+                }
             }
-            if tokens[idx].case != Case::Lower {
-                continue;
-            }
-            let before = text[..tokens[idx].start].trim_end_matches([' ', '\t']);
-            let after = text[tokens[idx].end..].trim_start_matches([' ', '\t']);
-            let mut after_item = after;
-            // An item may span hyphen-joined tokens (united-states).
-            let mut j = idx;
-            while j + 1 < end && tokens[j].gap == Gap::Hyphen {
-                j += 1;
-                after_item = text[tokens[j].end..].trim_start_matches([' ', '\t']);
-            }
-            let mut b = idx;
-            let mut before_item = before;
-            while b > line_begin && tokens[b - 1].gap == Gap::Hyphen {
-                b -= 1;
-                before_item = text[..tokens[b].start].trim_end_matches([' ', '\t']);
-            }
-            let left = before_item.is_empty()
-                || before_item.ends_with([';', ':', '|', '\n'])
-                || (before_item.ends_with(',') && after_item.starts_with([',', ';']));
-            let right = after_item.is_empty() || after_item.starts_with([';', '|', '\n', '\r']);
-            let right = right || (after_item.starts_with(',') && before_item.ends_with([',', ';', ':']));
-            tokens[idx].list_item = left && right;
         }
         line_begin = end;
         k = end;
     }
 }
 
+/// Whether `line[idx]` (a lowercase word) stands alone between list
+/// punctuation or line edges: `iraq; iran; united-states;`.
+fn is_list_item(text: &str, line: &[Token], idx: usize) -> bool {
+    let bytes = text.as_bytes();
+    // Most words follow another word and a space: not a list item.
+    if idx > 0 && line[idx - 1].gap != Gap::Hyphen {
+        let before = bytes[..line[idx].start].iter().rev().find(|&&b| b != b' ' && b != b'\t');
+        if before.is_some_and(|&b| !matches!(b, b';' | b':' | b'|' | b'\n' | b',')) {
+            return false;
+        }
+    }
+    let before = text[..line[idx].start].trim_end_matches([' ', '\t']);
+    let after = text[line[idx].end..].trim_start_matches([' ', '\t']);
+    let mut after_item = after;
+    // An item may span hyphen-joined tokens (united-states).
+    let mut j = idx;
+    while j + 1 < line.len() && line[j].gap == Gap::Hyphen {
+        j += 1;
+        after_item = text[line[j].end..].trim_start_matches([' ', '\t']);
+    }
+    let mut b = idx;
+    let mut before_item = before;
+    while b > 0 && line[b - 1].gap == Gap::Hyphen {
+        b -= 1;
+        before_item = text[..line[b].start].trim_end_matches([' ', '\t']);
+    }
+    let left = before_item.is_empty()
+        || before_item.ends_with([';', ':', '|', '\n'])
+        || (before_item.ends_with(',') && after_item.starts_with([',', ';']));
+    let right = after_item.is_empty() || after_item.starts_with([';', '|', '\n', '\r']);
+    let right = right || (after_item.starts_with(',') && before_item.ends_with([',', ';', ':']));
+    left && right
+}
+
 /// The style of a line of at least three words. Prose lines are recognised
 /// early, at their first few lowercase content words.
-fn line_style(text: &str, words: &[&Token]) -> LineStyle {
-    let n = words.len();
-    let caps = words.iter().filter(|t| t.case == Case::Upper).count();
+fn line_style(text: &str, line: &[Token]) -> LineStyle {
+    let words = || line.iter().filter(|t| t.case != Case::NoLetters);
+    let n = words().count();
+    if n < 3 {
+        return LineStyle::Prose;
+    }
+    let caps = words().filter(|t| t.case == Case::Upper).count();
     if caps * 10 >= n * 8 {
         return LineStyle::Caps;
     }
@@ -448,7 +469,7 @@ fn line_style(text: &str, words: &[&Token]) -> LineStyle {
     let allowed_lower = n - (n * 9).div_ceil(10);
     let mut lower_content = 0;
     let mut capitalised_function = 0;
-    for t in words {
+    for t in words() {
         let w = &text[t.start..t.end];
         match t.case {
             Case::Lower if !function_words().contains(w) => {

@@ -139,15 +139,45 @@ pub struct Gazetteer {
 /// Keys memoised per thread before the memo is cleared (about 5 MB).
 const MEMO_CAPACITY: usize = 100_000;
 
-/// The memo of one thread: the gazetteer it belongs to, and values by key.
-type Memo = (u64, HashMap<Box<[u8]>, Option<u64>>);
+/// What the name index says about one word of text as the first word of a
+/// name (see [`Gazetteer::first_word`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FirstWord {
+    /// Index value of the word's folded key, when some name starts with it.
+    exact: Option<u64>,
+    /// Index value of its loose form, likewise.
+    loose: Option<u64>,
+    /// Length of the folded key in bytes (0: the word folds to nothing).
+    pub folded_len: usize,
+}
+
+/// The memo of one thread: the gazetteer it belongs to, index values by
+/// key, and first-word results by the word as written.
+#[derive(Default)]
+struct Memo {
+    owner: u64,
+    keys: HashMap<Box<[u8]>, Option<u64>>,
+    words: HashMap<Box<[u8]>, FirstWord>,
+}
+
+impl Memo {
+    /// The memo, emptied first when it belongs to another gazetteer.
+    fn for_owner(&mut self, id: u64) -> &mut Memo {
+        if self.owner != id {
+            self.owner = id;
+            self.keys.clear();
+            self.words.clear();
+        }
+        self
+    }
+}
 
 thread_local! {
-    /// Name-index values by key, for the gazetteer whose id is first: news
-    /// text repeats its capitalised words, and a hash probe costs a small
-    /// fraction of an fst walk. Pure memoisation: results never depend on it.
-    static MEMO: std::cell::RefCell<Memo> =
-        std::cell::RefCell::new((0, HashMap::default()));
+    /// Name-index results for the gazetteer whose id is `owner`: news text
+    /// repeats its capitalised words, and a hash probe costs a small
+    /// fraction of folding a word and walking the fst. Pure memoisation:
+    /// results never depend on it.
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
 }
 
 /// Ids of gazetteers, from 1.
@@ -471,11 +501,7 @@ impl Gazetteer {
     fn index_value(&self, key: &[u8]) -> Option<u64> {
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
-            let (owner, map) = &mut *memo;
-            if *owner != self.id {
-                *owner = self.id;
-                map.clear();
-            }
+            let map = &mut memo.for_owner(self.id).keys;
             if let Some(v) = map.get(key) {
                 return *v;
             }
@@ -486,6 +512,45 @@ impl Gazetteer {
             map.insert(key.into(), v);
             v
         })
+    }
+
+    /// What the name index says about `word`, as written in text, as the
+    /// first word of a name: whether its folded key or the loose form of it
+    /// names places or starts longer names. Memoised per thread by the word
+    /// as written, so a repeated word is neither folded nor looked up again.
+    pub fn first_word(&self, word: &str) -> FirstWord {
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let map = &mut memo.for_owner(self.id).words;
+            if let Some(v) = map.get(word.as_bytes()) {
+                return *v;
+            }
+            let v = self.first_word_uncached(word);
+            if map.len() >= MEMO_CAPACITY {
+                map.clear();
+            }
+            map.insert(word.as_bytes().into(), v);
+            v
+        })
+    }
+
+    fn first_word_uncached(&self, word: &str) -> FirstWord {
+        let mut key = String::with_capacity(word.len());
+        normalize::fold_token_into(word, &mut key);
+        if key.is_empty() {
+            return FirstWord::default();
+        }
+        let get = |k: &[u8]| if self.may_start(k) { self.fst.get(k) } else { None };
+        let mut loose = Vec::with_capacity(key.len() + 1);
+        loose.push(build::LOOSE_TAG);
+        normalize::loose_form_into(&key, &mut loose);
+        FirstWord { exact: get(key.as_bytes()), loose: get(&loose), folded_len: key.len() }
+    }
+
+    /// The lookup of a first word's folded key (`loose`: of its loose form).
+    /// Gives what [`Gazetteer::lookup`] gives for that key.
+    pub fn first_lookup(&self, word: &FirstWord, loose: bool) -> Lookup<'_> {
+        self.lookup_value(if loose { word.loose } else { word.exact })
     }
 
     /// Look up a loose key (see [`normalize::loose_key`]).
