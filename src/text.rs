@@ -565,13 +565,12 @@ mod tests {
     }
 }
 
-/// A set of lowercase ASCII words, tested case-insensitively without
-/// allocating.
-#[derive(Debug)]
-pub struct WordSet {
-    words: rustc_hash::FxHashSet<&'static [u8]>,
-    max_len: usize,
-    /// Bit `n` set when a word of `n` bytes is in the set (n < 64).
+/// A quick, inexact test of whether a word may be in a set: the set's word
+/// lengths and first letters (ASCII case-insensitive). `false` is certain;
+/// `true` means the set must be asked.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShapeFilter {
+    /// Bit `n` set when a word of `n` bytes is in the set (bit 63: 63 or more).
     lengths: u64,
     /// Bit `b - b'a'` set when a word starts with letter `b` (bit 26: other).
     firsts: u32,
@@ -582,24 +581,44 @@ fn first_bit(b: u8) -> u32 {
     if l.is_ascii_lowercase() { 1 << (l - b'a') } else { 1 << 26 }
 }
 
-impl WordSet {
-    /// A set of the given lowercase words.
-    pub fn new(words: &[&'static str]) -> WordSet {
-        WordSet {
-            words: words.iter().map(|w| w.as_bytes()).collect(),
-            max_len: words.iter().map(|w| w.len()).max().unwrap_or(0),
-            lengths: words.iter().filter(|w| w.len() < 64).fold(0, |m, w| m | 1 << w.len()),
-            firsts: words.iter().filter_map(|w| w.bytes().next()).fold(0, |m, b| m | first_bit(b)),
+impl ShapeFilter {
+    /// Let `word` through from now on.
+    pub fn add(&mut self, word: &[u8]) {
+        self.lengths |= 1 << word.len().min(63);
+        if let Some(&b) = word.first() {
+            self.firsts |= first_bit(b);
         }
+    }
+
+    /// Whether `word` may be in the set.
+    pub fn may_contain(&self, word: &[u8]) -> bool {
+        self.lengths & (1 << word.len().min(63)) != 0 && word.first().is_none_or(|&b| self.firsts & first_bit(b) != 0)
+    }
+}
+
+/// A set of lowercase ASCII words, tested case-insensitively without
+/// allocating.
+#[derive(Debug)]
+pub struct WordSet {
+    words: rustc_hash::FxHashSet<&'static [u8]>,
+    shape: ShapeFilter,
+}
+
+impl WordSet {
+    /// A set of the given lowercase words (of at most 32 bytes).
+    pub fn new(words: &[&'static str]) -> WordSet {
+        let mut shape = ShapeFilter::default();
+        for w in words {
+            assert!(w.len() <= 32, "WordSet words are at most 32 bytes: {w}");
+            shape.add(w.as_bytes());
+        }
+        WordSet { words: words.iter().map(|w| w.as_bytes()).collect(), shape }
     }
 
     /// Whether `word`, lowercased, is in the set.
     pub fn contains(&self, word: &str) -> bool {
         let b = word.as_bytes();
-        if b.len() > self.max_len || b.len() > 32 || self.lengths & (1 << b.len()) == 0 {
-            return false;
-        }
-        if b.first().is_some_and(|&f| self.firsts & first_bit(f) == 0) {
+        if b.len() > 32 || !self.shape.may_contain(b) {
             return false;
         }
         let mut buf = [0u8; 32];

@@ -77,22 +77,39 @@ fn res() -> &'static [(Regex, bool); 4] {
     })
 }
 
-/// A word every pattern of [`res`] needs (a stem of each KILL and HURT verb):
-/// one quick scan rules out most sentences.
-fn verb_prefilter() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?i)kill|died|dead|slain|execut|behead|death|lives|perish|injur|wound|hurt").expect("static regex")
+/// Quick scans that rule out most sentences before the patterns of [`res`]
+/// run: each pattern needs a verb of its kind (one of these stems of each
+/// KILL or HURT verb) and a number (a digit or a number word of [`NUM`]).
+struct Prefilters {
+    kill: Regex,
+    hurt: Regex,
+    number: Regex,
+}
+
+fn prefilters() -> &'static Prefilters {
+    static R: OnceLock<Prefilters> = OnceLock::new();
+    R.get_or_init(|| Prefilters {
+        kill: Regex::new(r"(?i)kill|died|dead|slain|execut|behead|death|lives|perish").expect("static regex"),
+        hurt: Regex::new(r"(?i)injur|wound|hurt").expect("static regex"),
+        number: Regex::new(
+            r"(?i)\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen",
+        )
+        .expect("static regex"),
     })
 }
 
 /// The casualties a sentence states.
 pub fn find_casualties(sentence: &str) -> Casualties {
     let mut c = Casualties::default();
-    if !verb_prefilter().is_match(sentence) {
+    let pre = prefilters();
+    let (kill, hurt) = (pre.kill.is_match(sentence), pre.hurt.is_match(sentence));
+    if !(kill || hurt) || !pre.number.is_match(sentence) {
         return c;
     }
     for (re, fatal) in res() {
+        if !(if *fatal { kill } else { hurt }) {
+            continue;
+        }
         let Some(n) = re.captures(sentence).and_then(|cap| cap.name("n").and_then(|n| number(n.as_str()))) else {
             continue;
         };
@@ -129,6 +146,11 @@ mod tests {
         assert_eq!(f("Two soldiers were killed."), (Some(2), None));
         assert_eq!(f("a roadside bomb struck a truck, wounding two soldiers"), (None, Some(2)));
         assert_eq!(f("ambushed a convoy on Sunday, killing three fighters."), (Some(3), None));
+        // Every number word passes the prefilter ("fifteen" and "thirteen"
+        // contain no smaller number word).
+        assert_eq!(f("Fifteen people were killed."), (Some(15), None));
+        assert_eq!(f("Thirteen soldiers were wounded."), (None, Some(13)));
+        assert_eq!(f("Militants beheaded 40 hostages, the group said."), (Some(40), None));
     }
 
     #[test]

@@ -238,7 +238,7 @@ impl<'g> Extractor<'g> {
         // places ("Peshmerga ... near Makhmour").
         let tokens = tokenize(text);
         let folded = Folded::new(text, &tokens);
-        let all_words = words(text, &tokens, &folded, 0, text.len());
+        let all_words = words(text, &tokens, &folded);
         // Actor mentions of the whole document, by word (= token) index.
         let doc_actors = self.actors(&all_words);
         let mut countries: Vec<String> = Vec::new();
@@ -248,7 +248,6 @@ impl<'g> Extractor<'g> {
                 countries.push(c.clone());
             }
         }
-        drop(all_words);
         let analysis = self.parser.analyse_tokens(text, tokens, &countries);
         let reference = doc.published.as_deref().and_then(parse_published).or_else(|| dateline(text));
         let (body_end, skip_lines) = self.boilerplate(text);
@@ -263,8 +262,8 @@ impl<'g> Extractor<'g> {
                 continue;
             }
             let sentence = &text[s..e];
-            let words = words(text, &analysis.tokens, &folded, s, e);
-            let first_word = analysis.tokens.partition_point(|t| t.start < s);
+            let (first_word, last_word) = sentence_words(&analysis.tokens, s, e);
+            let words = &all_words[first_word..last_word];
             // doc_actors is in word order: take this sentence's slice.
             let lo = doc_actors.partition_point(|(_, k)| *k < first_word);
             let hi = doc_actors.partition_point(|(_, k)| *k < first_word + words.len());
@@ -286,8 +285,8 @@ impl<'g> Extractor<'g> {
             } else {
                 previous_actors = actors.clone();
             }
-            let Some((ti, tlen, trigger)) = self.best_trigger(&words) else { continue };
-            let (event_type, sub_type, weight) = match self.modality(&words, ti) {
+            let Some((ti, tlen, trigger)) = self.best_trigger(words) else { continue };
+            let (event_type, sub_type, weight) = match self.modality(words, ti) {
                 None => (trigger.event_type.clone(), trigger.sub_type.clone(), trigger.weight),
                 Some((Modality::Hypothetical, true)) => ("strategic_development".to_string(), "other".to_string(), 0.4),
                 Some(_) => continue,
@@ -660,17 +659,24 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
     out
 }
 
-fn words<'t>(text: &'t str, tokens: &[Token], folded: &'t Folded, s: usize, e: usize) -> Vec<Word<'t>> {
-    let from = tokens.partition_point(|t| t.start < s);
-    let to = tokens.partition_point(|t| t.start < e);
-    (from..to)
-        .filter(|&k| tokens[k].end <= e)
-        .map(|k| {
-            let t = &tokens[k];
-            let (a, b) = folded.spans[k];
-            Word { folded: &folded.buf[a..b], text: &text[t.start..t.end], start: t.start, end: t.end }
-        })
+fn words<'t>(text: &'t str, tokens: &[Token], folded: &'t Folded) -> Vec<Word<'t>> {
+    tokens
+        .iter()
+        .zip(&folded.spans)
+        .map(|(t, &(a, b))| Word { folded: &folded.buf[a..b], text: &text[t.start..t.end], start: t.start, end: t.end })
         .collect()
+}
+
+/// The tokens of the sentence at bytes `s..e`, as a range of token indices:
+/// those that start in it and end by its end (only the last token starting
+/// in it can run past it).
+fn sentence_words(tokens: &[Token], s: usize, e: usize) -> (usize, usize) {
+    let from = tokens.partition_point(|t| t.start < s);
+    let mut to = tokens.partition_point(|t| t.start < e);
+    if to > from && tokens[to - 1].end > e {
+        to -= 1;
+    }
+    (from, to)
 }
 
 fn trim_chars(s: &str, n: usize) -> String {

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::normalize::fold_token;
+use crate::text::ShapeFilter;
 
 /// An actor of the dictionary.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +51,8 @@ pub struct Phrases<T> {
     prefixes: rustc_hash::FxHashSet<String>,
     /// First words of the folded phrases: most words start none.
     firsts: rustc_hash::FxHashSet<String>,
+    /// The shapes of `firsts`, which reject most words without hashing them.
+    firsts_shape: ShapeFilter,
     /// First words of the exact-case phrases, as written.
     firsts_exact: rustc_hash::FxHashSet<String>,
     /// Whether any phrase is exact-case.
@@ -64,6 +67,7 @@ impl<T> Default for Phrases<T> {
             map: Default::default(),
             prefixes: Default::default(),
             firsts: Default::default(),
+            firsts_shape: ShapeFilter::default(),
             firsts_exact: Default::default(),
             has_exact: false,
             max_len: 0,
@@ -95,7 +99,9 @@ impl<T: Clone> Phrases<T> {
             self.has_exact = true;
             self.firsts_exact.insert(words[0].to_string());
         } else {
-            self.firsts.insert(key.split(' ').next().unwrap_or("").to_string());
+            let first = key.split(' ').next().unwrap_or("");
+            self.firsts_shape.add(first.as_bytes());
+            self.firsts.insert(first.to_string());
         }
         self.map.entry(key).or_default().push(value);
     }
@@ -112,7 +118,8 @@ impl<T: Clone> Phrases<T> {
     ) -> Option<(usize, &[T])> {
         let mut best = None;
         let mut key = String::new();
-        let folded_start = self.firsts.contains(folded(i));
+        let first = folded(i);
+        let folded_start = self.firsts_shape.may_contain(first.as_bytes()) && self.firsts.contains(first);
         for j in (i..n.min(i + self.max_len.max(1))).take_while(|_| folded_start) {
             if j > i {
                 key.push(' ');
