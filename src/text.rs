@@ -576,6 +576,7 @@ pub struct ShapeFilter {
     firsts: u32,
 }
 
+#[inline]
 fn first_bit(b: u8) -> u32 {
     let l = b.to_ascii_lowercase();
     if l.is_ascii_lowercase() { 1 << (l - b'a') } else { 1 << 26 }
@@ -591,6 +592,7 @@ impl ShapeFilter {
     }
 
     /// Whether `word` may be in the set.
+    #[inline]
     pub fn may_contain(&self, word: &[u8]) -> bool {
         self.lengths & (1 << word.len().min(63)) != 0 && word.first().is_none_or(|&b| self.firsts & first_bit(b) != 0)
     }

@@ -117,19 +117,25 @@ impl<T: Clone> Phrases<T> {
         with_exact: bool,
     ) -> Option<(usize, &[T])> {
         let mut best = None;
-        let mut key = String::new();
         let first = folded(i);
-        let folded_start = self.firsts_shape.may_contain(first.as_bytes()) && self.firsts.contains(first);
-        for j in (i..n.min(i + self.max_len.max(1))).take_while(|_| folded_start) {
-            if j > i {
-                key.push(' ');
+        if self.firsts_shape.may_contain(first.as_bytes()) && self.firsts.contains(first) {
+            // One word: no key to build.
+            if let Some(v) = self.map.get(first) {
+                best = Some((1, v.as_slice()));
             }
-            key.push_str(folded(j));
-            if let Some(v) = self.map.get(&key) {
-                best = Some((j - i + 1, v.as_slice()));
-            }
-            if !self.prefixes.contains(&key) {
-                break;
+            if self.prefixes.contains(first) {
+                let mut key = String::with_capacity(64);
+                key.push_str(first);
+                for j in i + 1..n.min(i + self.max_len) {
+                    key.push(' ');
+                    key.push_str(folded(j));
+                    if let Some(v) = self.map.get(&key) {
+                        best = Some((j - i + 1, v.as_slice()));
+                    }
+                    if !self.prefixes.contains(&key) {
+                        break;
+                    }
+                }
             }
         }
         // Exact-case phrases are abbreviations: they start with a capital.

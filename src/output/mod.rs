@@ -272,34 +272,36 @@ impl Encoder {
         match self.format {
             Format::Csv => self.csv_row(geometry, properties),
             Format::Kml => self.placemark(geometry, properties),
-            Format::Geojson | Format::Geojsonseq | Format::Ndjson => {
+            Format::Geojson if self.pretty => {
                 let f = FeatureOut {
                     kind: "Feature",
                     id: ID_PLACEHOLDER,
                     geometry: RoundedGeometry { geometry, decimals: self.decimals },
                     properties,
                 };
-                let mut bytes = Vec::with_capacity(512);
-                let r = if self.pretty && self.format == Format::Geojson {
-                    serde_json::to_writer_pretty(&mut bytes, &f)
-                } else {
-                    serde_json::to_writer(&mut bytes, &f)
-                };
-                r.map_err(std::io::Error::other)?;
+                let mut bytes = Vec::with_capacity(1024);
+                serde_json::to_writer_pretty(&mut bytes, &f).map_err(std::io::Error::other)?;
                 let digits = ID_PLACEHOLDER.to_string();
-                // Compact output always starts the same way; pretty output
-                // is searched.
-                const COMPACT: &[u8] = br#"{"type":"Feature","id":"#;
-                let at = if bytes.starts_with(COMPACT) && bytes[COMPACT.len()..].starts_with(digits.as_bytes()) {
-                    COMPACT.len()
-                } else {
-                    bytes
-                        .windows(digits.len())
-                        .position(|w| w == digits.as_bytes())
-                        .ok_or_else(|| std::io::Error::other("feature id not found while encoding"))?
-                };
+                let at = bytes
+                    .windows(digits.len())
+                    .position(|w| w == digits.as_bytes())
+                    .ok_or_else(|| std::io::Error::other("feature id not found while encoding"))?;
                 bytes.drain(at..at + digits.len());
                 Ok(Encoded { bytes, id_at: Some(at) })
+            }
+            Format::Geojson | Format::Geojsonseq | Format::Ndjson => {
+                // What serde_json writes for FeatureOut, with the id left out
+                // for the writer to insert.
+                const HEAD: &[u8] = br#"{"type":"Feature","id":"#;
+                let mut bytes = Vec::with_capacity(512);
+                bytes.extend_from_slice(HEAD);
+                bytes.extend_from_slice(br#","geometry":"#);
+                serde_json::to_writer(&mut bytes, &RoundedGeometry { geometry, decimals: self.decimals })
+                    .map_err(std::io::Error::other)?;
+                bytes.extend_from_slice(br#","properties":"#);
+                serde_json::to_writer(&mut bytes, properties).map_err(std::io::Error::other)?;
+                bytes.push(b'}');
+                Ok(Encoded { bytes, id_at: Some(HEAD.len()) })
             }
         }
     }
