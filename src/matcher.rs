@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::gazetteer::normalize::{self, fold_token_into};
-use crate::gazetteer::{Gazetteer, Kind, Lookup, Posting, Variant};
+use crate::gazetteer::{Gazetteer, Kind, Lookup, Posting, Variant, loose_index_key};
 use crate::text::{Case, Gap, LineStyle, Token, WordSet, function_words};
 
 /// A cue next to a mention about what kind of place it is.
@@ -1061,13 +1061,6 @@ fn is_contraction(word: &str) -> bool {
     let Some(pos) = word.rfind(|c: char| normalize::is_apostrophe(c)) else { return false };
     let after = word[pos..].chars().skip(1).collect::<String>().to_ascii_lowercase();
     matches!(after.as_str(), "ve" | "ll" | "re" | "d" | "m" | "t")
-}
-
-/// The name-index key of the loose form of `key`, written into `out`.
-fn loose_index_key(key: &str, out: &mut Vec<u8>) {
-    out.clear();
-    out.push(crate::gazetteer::build::LOOSE_TAG);
-    normalize::loose_form_into(key, out);
 }
 
 /// The [`normalize::name_key`] of tokens `first..=last`, given `folded`, their

@@ -180,6 +180,27 @@ thread_local! {
     static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
 }
 
+/// `map[key]`, computed and inserted on a miss; a full map is emptied first.
+fn memoised<V: Copy>(map: &mut HashMap<Box<[u8]>, V>, key: &[u8], compute: impl FnOnce() -> V) -> V {
+    if let Some(v) = map.get(key) {
+        return *v;
+    }
+    let v = compute();
+    if map.len() >= MEMO_CAPACITY {
+        map.clear();
+    }
+    map.insert(key.into(), v);
+    v
+}
+
+/// The name-index key of the loose form of the folded key `key`, written
+/// into `out` (replacing what it held).
+pub fn loose_index_key(key: &str, out: &mut Vec<u8>) {
+    out.clear();
+    out.push(build::LOOSE_TAG);
+    normalize::loose_form_into(key, out);
+}
+
 /// Ids of gazetteers, from 1.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -499,19 +520,7 @@ impl Gazetteer {
 
     /// The name index's value of `key`, memoised per thread.
     fn index_value(&self, key: &[u8]) -> Option<u64> {
-        MEMO.with(|memo| {
-            let mut memo = memo.borrow_mut();
-            let map = &mut memo.for_owner(self.id).keys;
-            if let Some(v) = map.get(key) {
-                return *v;
-            }
-            let v = self.fst.get(key);
-            if map.len() >= MEMO_CAPACITY {
-                map.clear();
-            }
-            map.insert(key.into(), v);
-            v
-        })
+        MEMO.with(|memo| memoised(&mut memo.borrow_mut().for_owner(self.id).keys, key, || self.fst.get(key)))
     }
 
     /// What the name index says about `word`, as written in text, as the
@@ -520,17 +529,9 @@ impl Gazetteer {
     /// as written, so a repeated word is neither folded nor looked up again.
     pub fn first_word(&self, word: &str) -> FirstWord {
         MEMO.with(|memo| {
-            let mut memo = memo.borrow_mut();
-            let map = &mut memo.for_owner(self.id).words;
-            if let Some(v) = map.get(word.as_bytes()) {
-                return *v;
-            }
-            let v = self.first_word_uncached(word);
-            if map.len() >= MEMO_CAPACITY {
-                map.clear();
-            }
-            map.insert(word.as_bytes().into(), v);
-            v
+            memoised(&mut memo.borrow_mut().for_owner(self.id).words, word.as_bytes(), || {
+                self.first_word_uncached(word)
+            })
         })
     }
 
@@ -542,8 +543,7 @@ impl Gazetteer {
         }
         let get = |k: &[u8]| if self.may_start(k) { self.fst.get(k) } else { None };
         let mut loose = Vec::with_capacity(key.len() + 1);
-        loose.push(build::LOOSE_TAG);
-        normalize::loose_form_into(&key, &mut loose);
+        loose_index_key(&key, &mut loose);
         FirstWord { exact: get(key.as_bytes()), loose: get(&loose), folded_len: key.len() }
     }
 

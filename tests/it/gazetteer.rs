@@ -195,3 +195,47 @@ fn a_corrupted_index_file_is_a_clear_error() {
     std::fs::write(&path, &bytes).expect("write");
     geoevent(&dir).args(["places", "--gazetteer", "mini.idx"]).write_stdin("x").assert().code(2);
 }
+
+mod first_word {
+    use geoevent::Gazetteer;
+    use geoevent::gazetteer::{Lookup, Posting, loose_index_key, normalize};
+    use proptest::prelude::*;
+
+    fn seen(l: &Lookup<'_>) -> (bool, Vec<Posting>) {
+        (l.is_prefix, l.postings().collect())
+    }
+
+    /// `first_word` (memoised, filtered) says what looking up the word's
+    /// folded key and its loose form says, on a miss and on a hit.
+    fn agrees(word: &str) {
+        let g = Gazetteer::embedded();
+        let key = normalize::fold_token(word);
+        let mut loose = Vec::new();
+        loose_index_key(&key, &mut loose);
+        for _ in 0..2 {
+            let w = g.first_word(word);
+            assert_eq!(w.folded_len, key.len(), "{word}");
+            if key.is_empty() {
+                continue;
+            }
+            assert_eq!(seen(&g.first_lookup(&w, false)), seen(&g.lookup(key.as_bytes())), "{word}");
+            assert_eq!(seen(&g.first_lookup(&w, true)), seen(&g.lookup(&loose)), "{word}");
+        }
+    }
+
+    #[test]
+    fn place_words_in_any_case() {
+        for w in
+            ["Mosul", "MOSUL", "mosul", "Fallūjah", "Makhmour", "Al", "New", "U.S.", "Qa'im", "Hit", "the", "Zzyzx"]
+        {
+            agrees(w);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_word(word in "[A-Za-zāū'.]{1,12}") {
+            agrees(&word);
+        }
+    }
+}
