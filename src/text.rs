@@ -216,18 +216,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 i = after;
             }
         }
-        // Classify the gap to the next token; most words are followed by a
-        // space and a plain word.
-        let gap = match bytes.get(i..i + 2) {
-            Some(&[b' ', n]) if !dotted && n < 0x80 => {
-                if CLASS[n as usize] & WORD != 0 {
-                    Gap::Space
-                } else {
-                    Gap::Break
-                }
-            }
-            _ => classify_gap(text, i, word, dotted),
-        };
+        // Classify the gap to the next token.
+        let gap = classify_gap(text, i, word, dotted);
         if let Some(t) = tokens.last_mut() {
             t.gap = gap;
         }
@@ -295,8 +285,16 @@ fn scan_word(text: &str, i: usize) -> (usize, bool) {
     (j, false)
 }
 
+#[inline]
 fn classify_gap(text: &str, i: usize, word: &str, dotted: bool) -> Gap {
     let rest = &text.as_bytes()[i..];
+    // Most words are followed by a space and an ASCII byte.
+    if let [b' ', n, ..] = rest
+        && !dotted
+        && *n < 0x80
+    {
+        return if CLASS[*n as usize] & WORD != 0 { Gap::Space } else { Gap::Break };
+    }
     let next_is_word = |k: usize| match rest.get(k) {
         Some(&b) if b < 0x80 => CLASS[b as usize] & WORD != 0,
         _ => text.get(i + k..).and_then(|s| s.chars().next()).is_some_and(is_word_char),
