@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 
 /// Fatalities and injuries stated in a sentence.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,22 +59,91 @@ fn number(s: &str) -> Option<u32> {
 
 const NUM: &str = r"(?P<n>\d{1,3}(?:,\d{3})*|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a dozen)";
 const QUAL: &str = r"(?:(?:at least|about|around|some|nearly|almost|more than|over|up to|an estimated|as many as)\s+)?";
-const FILLER: &str = r"(?:[\w'’-]+\s+){0,8}?";
+/// Words between a number and its verb; `’` is left out of the ASCII form.
+fn filler(unicode: bool) -> String {
+    let apostrophes = if unicode { "'’" } else { "'" };
+    format!(r"(?:[\w{apostrophes}-]+\s+){{0,8}}?")
+}
 const KILL: &str = r"(?:killed|killing|died|dead|slain|executed|summarily executed|shot dead|beheaded|tortured to death|lost their lives|perished)";
 const HURT: &str = r"(?:injured|injuring|wounded|wounding|hurt)";
 
-fn res() -> &'static [(Regex, bool); 4] {
+/// The casualty patterns with whether they count deaths, in the order they
+/// are tried: "killed 12" before "12 ... killed", so a later verb does not
+/// take an earlier number. `unicode: false` compiles them ASCII-only, to run
+/// on [`ascii_shadow`]s: their DFAs are small enough to stay cached, where
+/// the Unicode forms of `\w` and `\b` rebuilt states on every sentence.
+fn patterns(unicode: bool) -> [(Regex, bool); 4] {
+    let filler = filler(unicode);
+    let build = |p: String| RegexBuilder::new(&p).unicode(unicode).build().expect("static regex");
+    let after = |verb: &str| {
+        build(format!(
+            r"(?i)\b{QUAL}{NUM}\s+{filler}(?:who\s+)?(?:were\s+|was\s+|have been\s+|had been\s+)?(?:\w+\s+)?{verb}\b"
+        ))
+    };
+    let before = |verb: &str| {
+        build(format!(
+            r"(?i)\b{verb}\s+{QUAL}{NUM}\b(?:\s+(?:people|civilians|soldiers|fighters|members|others|militants|police|policemen|troops|men|women|children|residents|of them))?"
+        ))
+    };
+    [(before(KILL), true), (after(KILL), true), (before(HURT), false), (after(HURT), false)]
+}
+
+fn ascii_patterns() -> &'static [(Regex, bool); 4] {
     static R: OnceLock<[(Regex, bool); 4]> = OnceLock::new();
-    R.get_or_init(|| {
-        let after = |verb: &str| {
-            Regex::new(&format!(r"(?i)\b{QUAL}{NUM}\s+{FILLER}(?:who\s+)?(?:were\s+|was\s+|have been\s+|had been\s+)?(?:\w+\s+)?{verb}\b")).expect("static regex")
-        };
-        let before = |verb: &str| {
-            Regex::new(&format!(r"(?i)\b{verb}\s+{QUAL}{NUM}\b(?:\s+(?:people|civilians|soldiers|fighters|members|others|militants|police|policemen|troops|men|women|children|residents|of them))?")).expect("static regex")
-        };
-        // "killed 12" before "12 ... killed", so a later verb does not take an earlier number.
-        [(before(KILL), true), (after(KILL), true), (before(HURT), false), (after(HURT), false)]
-    })
+    R.get_or_init(|| patterns(false))
+}
+
+fn unicode_patterns() -> &'static [(Regex, bool); 4] {
+    static R: OnceLock<[(Regex, bool); 4]> = OnceLock::new();
+    R.get_or_init(|| patterns(true))
+}
+
+/// `sentence` with each non-ASCII character replaced by one ASCII byte that
+/// the patterns treat the same way: a word character by `q` (in no pattern
+/// word), white space by a tab (`\s`, but not the literal space of "at
+/// least"), `’` by `'`, anything else by `#`. The patterns match the shadow
+/// where they match the sentence, character for character, and capture the
+/// same number (numbers are ASCII). `false` when a character has no stand-in:
+/// a non-ASCII digit, or a letter that case-folds to an ASCII one (`ſ`, the
+/// Kelvin sign).
+fn ascii_shadow(sentence: &str, shadow: &mut Shadow) -> bool {
+    shadow.text.clear();
+    for c in sentence.chars() {
+        let stand_in = if c.is_ascii() { Some(c) } else { *shadow.stand_ins.entry(c).or_insert_with(|| stand_in(c)) };
+        match stand_in {
+            Some(s) => shadow.text.push(s),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The ASCII stand-in of a non-ASCII character, by the same Unicode tables
+/// the patterns are compiled with.
+fn stand_in(c: char) -> Option<char> {
+    static CLASSES: OnceLock<[Regex; 4]> = OnceLock::new();
+    let [digit, ascii_letter, space, word] = CLASSES.get_or_init(|| {
+        [r"\A\d\z", r"(?i)\A[a-z]\z", r"\A\s\z", r"\A\w\z"].map(|p| Regex::new(p).expect("static regex"))
+    });
+    let s = c.to_string();
+    if c == '’' {
+        Some('\'')
+    } else if digit.is_match(&s) || ascii_letter.is_match(&s) {
+        None
+    } else if space.is_match(&s) {
+        Some('\t')
+    } else if word.is_match(&s) {
+        Some('q')
+    } else {
+        Some('#')
+    }
+}
+
+/// A sentence's [`ascii_shadow`], and the stand-ins seen so far.
+#[derive(Default)]
+struct Shadow {
+    text: String,
+    stand_ins: rustc_hash::FxHashMap<char, Option<char>>,
 }
 
 /// Quick scans that rule out most sentences before the patterns of [`res`]
@@ -100,13 +169,31 @@ fn prefilters() -> &'static Prefilters {
 
 /// The casualties a sentence states.
 pub fn find_casualties(sentence: &str) -> Casualties {
-    let mut c = Casualties::default();
     let pre = prefilters();
     let (kill, hurt) = (pre.kill.is_match(sentence), pre.hurt.is_match(sentence));
     if !(kill || hurt) || !pre.number.is_match(sentence) {
-        return c;
+        return Casualties::default();
     }
-    for (re, fatal) in res() {
+    if sentence.is_ascii() {
+        return casualties_with(ascii_patterns(), sentence, kill, hurt);
+    }
+    SHADOW.with(|shadow| {
+        if let Ok(mut shadow) = shadow.try_borrow_mut()
+            && ascii_shadow(sentence, &mut shadow)
+        {
+            return casualties_with(ascii_patterns(), &shadow.text, kill, hurt);
+        }
+        casualties_with(unicode_patterns(), sentence, kill, hurt)
+    })
+}
+
+thread_local! {
+    static SHADOW: std::cell::RefCell<Shadow> = std::cell::RefCell::default();
+}
+
+fn casualties_with(patterns: &[(Regex, bool); 4], sentence: &str, kill: bool, hurt: bool) -> Casualties {
+    let mut c = Casualties::default();
+    for (re, fatal) in patterns {
         if !(if *fatal { kill } else { hurt }) {
             continue;
         }
@@ -151,6 +238,37 @@ mod tests {
         assert_eq!(f("Fifteen people were killed."), (Some(15), None));
         assert_eq!(f("Thirteen soldiers were wounded."), (None, Some(13)));
         assert_eq!(f("Militants beheaded 40 hostages, the group said."), (Some(40), None));
+    }
+
+    #[test]
+    fn shadows() {
+        let mut shadow = Shadow::default();
+        assert!(ascii_shadow("Mosul’s café:\u{a0}“12” — naïve\u{301}", &mut shadow));
+        assert_eq!(shadow.text, "Mosul's cafq:\t#12# # naqveq");
+        for no_stand_in in ["٣ killed", "ſix killed", "\u{212a}illed 4"] {
+            assert!(!ascii_shadow(no_stand_in, &mut shadow), "{no_stand_in}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The ASCII patterns on shadows find what the Unicode patterns find
+        /// on the sentence itself.
+        #[test]
+        fn shadow_matches_unicode(words in proptest::collection::vec(proptest::sample::select(vec![
+            "killed", "were", "wounded", "at least", "12", "1,200", "six", "a dozen", "people", "the", "who",
+            "Kurdish", "Mosul’s", "café", "naïve", "\u{a0}", "—", "“", "”", "’", "ſix", "\u{212a}illed", "٣",
+            "²", "-", "'", ",", ".", "Ådalen", "died", "injured", "soldiers", "more than", "\u{301}",
+        ]), 0..14)) {
+            let sentence = words.join(" ");
+            let pre = prefilters();
+            let (kill, hurt) = (pre.kill.is_match(&sentence), pre.hurt.is_match(&sentence));
+            let expected = if !(kill || hurt) || !pre.number.is_match(&sentence) {
+                Casualties::default()
+            } else {
+                casualties_with(unicode_patterns(), &sentence, kill, hurt)
+            };
+            proptest::prop_assert_eq!(find_casualties(&sentence), expected);
+        }
     }
 
     #[test]
