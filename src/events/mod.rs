@@ -30,7 +30,7 @@ use crate::relative::RelativePhrase;
 use crate::text::{CharOffsets, Token, tokenize};
 use casualties::find_casualties;
 use dates::{Precision, dateline, find_date, parse_published};
-use vocab::{Modality, Trigger, Vocabulary};
+use vocab::{Modality, Trigger, Vocabulary, starts};
 
 /// How an event's position was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,6 +199,8 @@ struct Word<'t> {
     text: &'t str,
     start: usize,
     end: usize,
+    /// The dictionaries whose phrases may start here ([`vocab::starts`]).
+    starts: u8,
 }
 
 /// Every token of a document folded once, into one buffer.
@@ -238,7 +240,7 @@ impl<'g> Extractor<'g> {
         // places ("Peshmerga ... near Makhmour").
         let tokens = tokenize(text);
         let folded = Folded::new(text, &tokens);
-        let all_words = words(text, &tokens, &folded);
+        let all_words = words(&self.vocab, text, &tokens, &folded);
         // Actor mentions of the whole document, by word (= token) index.
         let doc_actors = self.actors(&all_words);
         let mut countries: Vec<String> = Vec::new();
@@ -382,6 +384,10 @@ impl<'g> Extractor<'g> {
         let mut out: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while i < words.len() {
+            if words[i].starts & starts::ACTOR == 0 {
+                i += 1;
+                continue;
+            }
             let hit = self.vocab.actor_aliases.longest_at(words.len(), i, |k| words[k].folded, |k| words[k].text, true);
             match hit {
                 Some((len, v)) => {
@@ -398,6 +404,9 @@ impl<'g> Extractor<'g> {
     fn best_trigger(&self, words: &[Word<'_>]) -> Option<(usize, usize, Trigger)> {
         let mut best: Option<(usize, usize, Trigger)> = None;
         for i in 0..words.len() {
+            if words[i].starts & starts::TRIGGER == 0 {
+                continue;
+            }
             if let Some((len, ts)) =
                 self.vocab.triggers.longest_at(words.len(), i, |k| words[k].folded, |k| words[k].text, false)
             {
@@ -418,6 +427,9 @@ impl<'g> Extractor<'g> {
         for i in from..=ti.min(words.len().saturating_sub(1)) {
             // A cue ends at or before the trigger's first word.
             let n = (ti + 1).min(words.len());
+            if words[i].starts & starts::MODALITY == 0 {
+                continue;
+            }
             if let Some((len, m)) = self.vocab.modality.longest_at(n, i, |k| words[k].folded, |k| words[k].text, false)
             {
                 let cue: String = words[i..i + len].iter().map(|w| w.folded).collect::<Vec<_>>().join(" ");
@@ -659,11 +671,14 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
     out
 }
 
-fn words<'t>(text: &'t str, tokens: &[Token], folded: &'t Folded) -> Vec<Word<'t>> {
+fn words<'t>(vocab: &Vocabulary, text: &'t str, tokens: &[Token], folded: &'t Folded) -> Vec<Word<'t>> {
     tokens
         .iter()
         .zip(&folded.spans)
-        .map(|(t, &(a, b))| Word { folded: &folded.buf[a..b], text: &text[t.start..t.end], start: t.start, end: t.end })
+        .map(|(t, &(a, b))| {
+            let (folded, text) = (&folded.buf[a..b], &text[t.start..t.end]);
+            Word { folded, text, start: t.start, end: t.end, starts: vocab.starts(folded, text) }
+        })
         .collect()
 }
 

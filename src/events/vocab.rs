@@ -2,6 +2,7 @@
 //! read from the data files in `data/events/` (embedded) and user files.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::normalize::fold_token;
@@ -163,6 +164,16 @@ impl<T: Clone> Phrases<T> {
         best
     }
 
+    /// The folded first words of the phrases.
+    fn firsts(&self) -> impl Iterator<Item = &str> {
+        self.firsts.iter().map(String::as_str)
+    }
+
+    /// Whether an exact-case phrase starts with `text` (as written).
+    fn may_start_exact(&self, text: &str) -> bool {
+        self.has_exact && text.starts_with(|c: char| c.is_uppercase()) && self.firsts_exact.contains(text)
+    }
+
     /// The values of a folded phrase.
     pub fn get(&self, folded: &str) -> Option<&[T]> {
         self.map.get(folded).map(Vec::as_slice)
@@ -187,6 +198,26 @@ pub struct Vocabulary {
     pub modality: Phrases<Modality>,
     /// Line starts that mark boilerplate; `true` when the line ends the article.
     pub boilerplate: Vec<(String, bool)>,
+    /// The first words of all phrase dictionaries, made when first needed.
+    first_words: OnceLock<FirstWords>,
+}
+
+/// Bits of [`Vocabulary::starts`]: the dictionaries a word may start a phrase of.
+pub mod starts {
+    /// [`super::Vocabulary::actor_aliases`].
+    pub const ACTOR: u8 = 1;
+    /// [`super::Vocabulary::triggers`].
+    pub const TRIGGER: u8 = 2;
+    /// [`super::Vocabulary::modality`].
+    pub const MODALITY: u8 = 4;
+}
+
+/// Folded first words of every dictionary with their [`starts`] bits: one
+/// lookup per word instead of one per dictionary.
+#[derive(Clone, Debug, Default)]
+struct FirstWords {
+    bits: rustc_hash::FxHashMap<String, u8>,
+    shape: ShapeFilter,
 }
 
 fn csv_rows(text: &str, name: &str, columns: usize) -> Result<Vec<(u64, Vec<String>)>> {
@@ -230,6 +261,7 @@ impl Vocabulary {
 
     /// Add the actors of a CSV (`actor,type,country,aliases`).
     pub fn add_actors(&mut self, text: &str, name: &str) -> Result<()> {
+        self.first_words = OnceLock::new();
         for (line, row) in csv_rows(text, name, 4)? {
             if row[0].is_empty() {
                 return Err(Error::Line { source_name: name.into(), line, message: "actor must not be empty".into() });
@@ -253,6 +285,7 @@ impl Vocabulary {
     }
 
     fn add_triggers(&mut self, text: &str, name: &str) -> Result<()> {
+        self.first_words = OnceLock::new();
         for (line, row) in csv_rows(text, name, 4)? {
             let weight: f64 = row[3].parse().map_err(|_| Error::Line {
                 source_name: name.into(),
@@ -266,6 +299,7 @@ impl Vocabulary {
     }
 
     fn add_modality(&mut self, text: &str, name: &str) -> Result<()> {
+        self.first_words = OnceLock::new();
         for (line, row) in csv_rows(text, name, 2)? {
             let m = match row[1].as_str() {
                 "hypothetical" => Modality::Hypothetical,
@@ -299,6 +333,35 @@ impl Vocabulary {
         }
     }
 
+    /// The dictionaries ([`starts`] bits) whose phrases may start with a
+    /// word, given folded and as written. Clear bits are certain; a set bit
+    /// means the dictionary must be asked.
+    pub fn starts(&self, folded: &str, text: &str) -> u8 {
+        let first = self.first_words.get_or_init(|| {
+            let mut f = FirstWords::default();
+            let dictionaries = [
+                (starts::ACTOR, self.actor_aliases.firsts().collect::<Vec<_>>()),
+                (starts::TRIGGER, self.triggers.firsts().collect()),
+                (starts::MODALITY, self.modality.firsts().collect()),
+            ];
+            for (bit, words) in dictionaries {
+                for w in words {
+                    f.shape.add(w.as_bytes());
+                    *f.bits.entry(w.to_string()).or_default() |= bit;
+                }
+            }
+            f
+        });
+        let mut bits = 0;
+        if first.shape.may_contain(folded.as_bytes()) {
+            bits = first.bits.get(folded).copied().unwrap_or(0);
+        }
+        if self.actor_aliases.may_start_exact(text) {
+            bits |= starts::ACTOR;
+        }
+        bits
+    }
+
     /// Whether a line is boilerplate, and whether it ends the article body.
     pub fn boilerplate_line(&self, line: &str) -> Option<bool> {
         // Only the line's start is compared: lowercase two characters more
@@ -325,4 +388,41 @@ impl Vocabulary {
 /// Fold one token as the dictionaries do.
 pub fn fold(word: &str) -> String {
     fold_token(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first word of every phrase sets its dictionary's bit; other
+    /// words set none.
+    #[test]
+    fn starts_covers_every_first_word() {
+        let v = Vocabulary::embedded().expect("vocabulary");
+        let dictionaries: [(u8, Vec<&String>); 3] = [
+            (starts::ACTOR, v.actor_aliases.map.keys().collect()),
+            (starts::TRIGGER, v.triggers.map.keys().collect()),
+            (starts::MODALITY, v.modality.map.keys().collect()),
+        ];
+        for (bit, keys) in dictionaries {
+            assert!(!keys.is_empty());
+            for key in keys {
+                let bits = match key.strip_prefix('\u{1}') {
+                    Some(exact) => v.starts("", exact.split(' ').next().unwrap_or("")),
+                    None => v.starts(key.split(' ').next().unwrap_or(""), ""),
+                };
+                assert_ne!(bits & bit, 0, "{key:?}");
+            }
+        }
+        assert_eq!(v.starts("zqxj", "Zqxj"), 0);
+    }
+
+    /// Actors added later are seen: the first-word table is made again.
+    #[test]
+    fn starts_follows_added_actors() {
+        let mut v = Vocabulary::embedded().expect("vocabulary");
+        assert_eq!(v.starts("zqxj", "zqxj") & starts::ACTOR, 0);
+        v.add_actors("actor,type,country,aliases\nZqxj Brigade,rebel,IQ,\n", "extra.csv").expect("actors");
+        assert_ne!(v.starts("zqxj", "zqxj") & starts::ACTOR, 0);
+    }
 }
