@@ -26,6 +26,7 @@ pub mod geodesy;
 pub mod input;
 pub mod map;
 pub mod matcher;
+pub mod memo;
 pub mod output;
 pub mod parse;
 pub mod relative;

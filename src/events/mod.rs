@@ -203,20 +203,22 @@ struct Word<'t> {
     starts: u8,
 }
 
-/// Every token of a document folded once, into one buffer.
+/// Every token of a document folded once, into one buffer, with the
+/// dictionaries it may start a phrase of.
 struct Folded {
     buf: String,
-    spans: Vec<(usize, usize)>,
+    spans: Vec<(usize, usize, u8)>,
 }
 
 impl Folded {
-    fn new(text: &str, tokens: &[Token]) -> Folded {
+    fn new(vocab: &Vocabulary, text: &str, tokens: &[Token]) -> Folded {
         let mut buf = String::with_capacity(text.len());
         let mut spans = Vec::with_capacity(tokens.len());
         for t in tokens {
+            let word = &text[t.start..t.end];
             let a = buf.len();
-            crate::gazetteer::normalize::fold_token_into(&text[t.start..t.end], &mut buf);
-            spans.push((a, buf.len()));
+            crate::gazetteer::normalize::fold_token_into(word, &mut buf);
+            spans.push((a, buf.len(), vocab.starts(&buf[a..], word)));
         }
         Folded { buf, spans }
     }
@@ -239,8 +241,8 @@ impl<'g> Extractor<'g> {
         // The countries of the actors a report names are context for its
         // places ("Peshmerga ... near Makhmour").
         let tokens = tokenize(text);
-        let folded = Folded::new(text, &tokens);
-        let all_words = words(&self.vocab, text, &tokens, &folded);
+        let folded = Folded::new(&self.vocab, text, &tokens);
+        let all_words = words(text, &tokens, &folded);
         // Actor mentions of the whole document, by word (= token) index.
         let doc_actors = self.actors(&all_words);
         let mut countries: Vec<String> = Vec::new();
@@ -671,13 +673,16 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
     out
 }
 
-fn words<'t>(vocab: &Vocabulary, text: &'t str, tokens: &[Token], folded: &'t Folded) -> Vec<Word<'t>> {
+fn words<'t>(text: &'t str, tokens: &[Token], folded: &'t Folded) -> Vec<Word<'t>> {
     tokens
         .iter()
         .zip(&folded.spans)
-        .map(|(t, &(a, b))| {
-            let (folded, text) = (&folded.buf[a..b], &text[t.start..t.end]);
-            Word { folded, text, start: t.start, end: t.end, starts: vocab.starts(folded, text) }
+        .map(|(t, &(a, b, starts))| Word {
+            folded: &folded.buf[a..b],
+            text: &text[t.start..t.end],
+            start: t.start,
+            end: t.end,
+            starts,
         })
         .collect()
 }

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::normalize::fold_token;
+use crate::memo::WordMap;
 use crate::text::ShapeFilter;
 
 /// An actor of the dictionary.
@@ -190,12 +191,13 @@ impl<T: Clone> Phrases<T> {
 pub struct Vocabulary {
     /// Actors, indexed by [`Vocabulary::actor_names`].
     pub actors: Vec<Actor>,
-    /// Alias -> actor index.
-    pub actor_aliases: Phrases<usize>,
+    /// Alias -> actor index. The dictionaries change only through the
+    /// `add_` methods, which keep [`Vocabulary::starts`] up to date.
+    pub(crate) actor_aliases: Phrases<usize>,
     /// Trigger phrase -> triggers.
-    pub triggers: Phrases<Trigger>,
+    pub(crate) triggers: Phrases<Trigger>,
     /// Cue phrase -> modality.
-    pub modality: Phrases<Modality>,
+    pub(crate) modality: Phrases<Modality>,
     /// Line starts that mark boilerplate; `true` when the line ends the article.
     pub boilerplate: Vec<(String, bool)>,
     /// The first words of all phrase dictionaries, made when first needed.
@@ -214,9 +216,9 @@ pub mod starts {
 
 /// Folded first words of every dictionary with their [`starts`] bits: one
 /// lookup per word instead of one per dictionary.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct FirstWords {
-    bits: rustc_hash::FxHashMap<String, u8>,
+    bits: WordMap<u8>,
     shape: ShapeFilter,
 }
 
@@ -261,7 +263,7 @@ impl Vocabulary {
 
     /// Add the actors of a CSV (`actor,type,country,aliases`).
     pub fn add_actors(&mut self, text: &str, name: &str) -> Result<()> {
-        self.first_words = OnceLock::new();
+        self.changed();
         for (line, row) in csv_rows(text, name, 4)? {
             if row[0].is_empty() {
                 return Err(Error::Line { source_name: name.into(), line, message: "actor must not be empty".into() });
@@ -285,7 +287,7 @@ impl Vocabulary {
     }
 
     fn add_triggers(&mut self, text: &str, name: &str) -> Result<()> {
-        self.first_words = OnceLock::new();
+        self.changed();
         for (line, row) in csv_rows(text, name, 4)? {
             let weight: f64 = row[3].parse().map_err(|_| Error::Line {
                 source_name: name.into(),
@@ -299,7 +301,7 @@ impl Vocabulary {
     }
 
     fn add_modality(&mut self, text: &str, name: &str) -> Result<()> {
-        self.first_words = OnceLock::new();
+        self.changed();
         for (line, row) in csv_rows(text, name, 2)? {
             let m = match row[1].as_str() {
                 "hypothetical" => Modality::Hypothetical,
@@ -333,12 +335,17 @@ impl Vocabulary {
         }
     }
 
+    /// Forget what was derived from the dictionaries: they changed.
+    fn changed(&mut self) {
+        self.first_words = OnceLock::new();
+    }
+
     /// The dictionaries ([`starts`] bits) whose phrases may start with a
     /// word, given folded and as written. Clear bits are certain; a set bit
     /// means the dictionary must be asked.
     pub fn starts(&self, folded: &str, text: &str) -> u8 {
         let first = self.first_words.get_or_init(|| {
-            let mut f = FirstWords::default();
+            let mut f = FirstWords { bits: WordMap::new(usize::MAX), shape: ShapeFilter::default() };
             let dictionaries = [
                 (starts::ACTOR, self.actor_aliases.firsts().collect::<Vec<_>>()),
                 (starts::TRIGGER, self.triggers.firsts().collect()),
@@ -347,14 +354,15 @@ impl Vocabulary {
             for (bit, words) in dictionaries {
                 for w in words {
                     f.shape.add(w.as_bytes());
-                    *f.bits.entry(w.to_string()).or_default() |= bit;
+                    let old = f.bits.get(w.as_bytes()).copied().unwrap_or(0);
+                    f.bits.insert(w.as_bytes(), old | bit);
                 }
             }
             f
         });
         let mut bits = 0;
         if first.shape.may_contain(folded.as_bytes()) {
-            bits = first.bits.get(folded).copied().unwrap_or(0);
+            bits = first.bits.get(folded.as_bytes()).copied().unwrap_or(0);
         }
         if self.actor_aliases.may_start_exact(text) {
             bits |= starts::ACTOR;

@@ -20,6 +20,7 @@ pub use build::Variant;
 pub use record::{Kind, PlaceRecord};
 
 use crate::error::{Error, Result};
+use crate::memo::WordMap;
 
 static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.idx"));
 
@@ -153,11 +154,16 @@ pub struct FirstWord {
 
 /// The memo of one thread: the gazetteer it belongs to, index values by
 /// key, and first-word results by the word as written.
-#[derive(Default)]
 struct Memo {
     owner: u64,
-    keys: HashMap<Box<[u8]>, Option<u64>>,
-    words: HashMap<Box<[u8]>, FirstWord>,
+    keys: WordMap<Option<u64>>,
+    words: WordMap<FirstWord>,
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo { owner: 0, keys: WordMap::new(MEMO_CAPACITY), words: WordMap::new(MEMO_CAPACITY) }
+    }
 }
 
 impl Memo {
@@ -178,19 +184,6 @@ thread_local! {
     /// fraction of folding a word and walking the fst. Pure memoisation:
     /// results never depend on it.
     static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
-}
-
-/// `map[key]`, computed and inserted on a miss; a full map is emptied first.
-fn memoised<V: Copy>(map: &mut HashMap<Box<[u8]>, V>, key: &[u8], compute: impl FnOnce() -> V) -> V {
-    if let Some(v) = map.get(key) {
-        return *v;
-    }
-    let v = compute();
-    if map.len() >= MEMO_CAPACITY {
-        map.clear();
-    }
-    map.insert(key.into(), v);
-    v
 }
 
 /// The name-index key of the loose form of the folded key `key`, written
@@ -520,7 +513,7 @@ impl Gazetteer {
 
     /// The name index's value of `key`, memoised per thread.
     fn index_value(&self, key: &[u8]) -> Option<u64> {
-        MEMO.with(|memo| memoised(&mut memo.borrow_mut().for_owner(self.id).keys, key, || self.fst.get(key)))
+        MEMO.with(|memo| memo.borrow_mut().for_owner(self.id).keys.get_or_insert_with(key, || self.fst.get(key)))
     }
 
     /// What the name index says about `word`, as written in text, as the
@@ -529,9 +522,10 @@ impl Gazetteer {
     /// as written, so a repeated word is neither folded nor looked up again.
     pub fn first_word(&self, word: &str) -> FirstWord {
         MEMO.with(|memo| {
-            memoised(&mut memo.borrow_mut().for_owner(self.id).words, word.as_bytes(), || {
-                self.first_word_uncached(word)
-            })
+            memo.borrow_mut()
+                .for_owner(self.id)
+                .words
+                .get_or_insert_with(word.as_bytes(), || self.first_word_uncached(word))
         })
     }
 

@@ -1,0 +1,142 @@
+//! Per-thread memo tables keyed by words.
+//!
+//! News text repeats its words, so the pipeline remembers what it computed
+//! for each word (its folded form, its gazetteer lookups). Most words are
+//! short: a key of up to 15 bytes is packed with its length into one `u128`,
+//! stored in the table itself, and compared as an integer; a probe then
+//! touches one cache line instead of chasing a pointer to a boxed key and
+//! calling `memcmp`. Longer keys go to a second table.
+
+use rustc_hash::FxHashMap;
+
+/// Keys of at most this many bytes are packed.
+pub const SHORT: usize = 15;
+
+/// `bytes` (at most [`SHORT`]) and their length packed into one integer:
+/// the bytes little-endian from the low end, the length in the top byte.
+#[inline]
+pub fn pack(bytes: &[u8]) -> Option<u128> {
+    if bytes.len() > SHORT {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    b[..bytes.len()].copy_from_slice(bytes);
+    b[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(b))
+}
+
+/// The bytes of a key made by [`pack`].
+#[inline]
+pub fn unpack(key: &u128) -> ([u8; 16], usize) {
+    let b = key.to_le_bytes();
+    let n = usize::from(b[15]).min(SHORT);
+    (b, n)
+}
+
+/// A map from byte strings to values, emptied when it reaches its capacity
+/// (so memory stays flat on a stream of any length).
+#[derive(Clone, Debug)]
+pub struct WordMap<V> {
+    short: FxHashMap<u128, V>,
+    long: FxHashMap<Box<[u8]>, V>,
+    capacity: usize,
+}
+
+impl<V> WordMap<V> {
+    /// An empty map that holds at most `capacity` keys of each length class.
+    pub fn new(capacity: usize) -> WordMap<V> {
+        WordMap { short: FxHashMap::default(), long: FxHashMap::default(), capacity }
+    }
+
+    /// The value of `key`.
+    #[inline]
+    pub fn get(&self, key: &[u8]) -> Option<&V> {
+        match pack(key) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(key),
+        }
+    }
+
+    /// Set the value of `key`, emptying a full table first.
+    pub fn insert(&mut self, key: &[u8], value: V) {
+        match pack(key) {
+            Some(k) => {
+                if self.short.len() >= self.capacity {
+                    self.short.clear();
+                }
+                self.short.insert(k, value);
+            }
+            None => {
+                if self.long.len() >= self.capacity {
+                    self.long.clear();
+                }
+                self.long.insert(key.into(), value);
+            }
+        }
+    }
+
+    /// Forget every key.
+    pub fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<V: Copy> WordMap<V> {
+    /// The value of `key`, computed and inserted when missing.
+    #[inline]
+    pub fn get_or_insert_with(&mut self, key: &[u8], compute: impl FnOnce() -> V) -> V {
+        if let Some(v) = self.get(key) {
+            return *v;
+        }
+        let v = compute();
+        self.insert(key, v);
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_keys_keep_bytes_and_length() {
+        for s in ["", "a", "a\0", "Mosul", "exactly15bytes!", "Fallūjah"] {
+            let k = pack(s.as_bytes()).expect("short");
+            let (b, n) = unpack(&k);
+            assert_eq!(&b[..n], s.as_bytes());
+        }
+        assert_ne!(pack(b"a"), pack(b"a\0"));
+        assert_eq!(pack(b"sixteen bytes!!!"), None);
+    }
+
+    #[test]
+    fn short_and_long_keys_and_capacity() {
+        let mut m = WordMap::new(2);
+        m.insert(b"Mosul", 1);
+        m.insert(b"a very long key of many bytes", 2);
+        assert_eq!(m.get(b"Mosul"), Some(&1));
+        assert_eq!(m.get(b"a very long key of many bytes"), Some(&2));
+        assert_eq!(m.get(b"mosul"), None);
+        assert_eq!(m.get_or_insert_with(b"Erbil", || 3), 3);
+        assert_eq!(m.get_or_insert_with(b"Erbil", || 4), 3);
+        assert_eq!(m.len(), 3);
+        // A third short key empties the full short table first.
+        m.insert(b"Kirkuk", 5);
+        assert_eq!(m.get(b"Mosul"), None);
+        assert_eq!(m.get(b"Kirkuk"), Some(&5));
+        assert_eq!(m.get(b"a very long key of many bytes"), Some(&2));
+        m.clear();
+        assert!(m.is_empty());
+    }
+}
