@@ -19,10 +19,12 @@ pub fn pack(bytes: &[u8]) -> Option<u128> {
     if bytes.len() > SHORT {
         return None;
     }
-    let mut b = [0u8; 16];
-    b[..bytes.len()].copy_from_slice(bytes);
-    b[15] = bytes.len() as u8;
-    Some(u128::from_le_bytes(b))
+    // A shift per byte: cheaper than a variable-length copy (a memcpy call).
+    let mut k = (bytes.len() as u128) << 120;
+    for (i, &c) in bytes.iter().enumerate() {
+        k |= u128::from(c) << (8 * i);
+    }
+    Some(k)
 }
 
 /// The bytes of a key made by [`pack`].
@@ -40,6 +42,13 @@ pub struct WordMap<V> {
     short: FxHashMap<u128, V>,
     long: FxHashMap<Box<[u8]>, V>,
     capacity: usize,
+}
+
+impl<V> Default for WordMap<V> {
+    /// An empty map that is never emptied.
+    fn default() -> WordMap<V> {
+        WordMap::new(usize::MAX)
+    }
 }
 
 impl<V> WordMap<V> {

@@ -56,7 +56,7 @@ pub struct Phrases<T> {
     /// The shapes of `firsts`, which reject most words without hashing them.
     firsts_shape: ShapeFilter,
     /// First words of the exact-case phrases, as written.
-    firsts_exact: rustc_hash::FxHashSet<String>,
+    firsts_exact: WordMap<()>,
     /// Whether any phrase is exact-case.
     has_exact: bool,
     /// Longest phrase, in tokens.
@@ -99,7 +99,7 @@ impl<T: Clone> Phrases<T> {
         }
         if exact_case {
             self.has_exact = true;
-            self.firsts_exact.insert(words[0].to_string());
+            self.firsts_exact.insert(words[0].as_bytes(), ());
         } else {
             let first = key.split(' ').next().unwrap_or("");
             self.firsts_shape.add(first.as_bytes());
@@ -144,7 +144,7 @@ impl<T: Clone> Phrases<T> {
         if with_exact
             && self.has_exact
             && exact(i).starts_with(|c: char| c.is_uppercase())
-            && self.firsts_exact.contains(exact(i))
+            && self.firsts_exact.get(exact(i).as_bytes()).is_some()
         {
             let mut key = String::from("\u{1}");
             for j in i..n.min(i + self.max_len.max(1)) {
@@ -172,7 +172,9 @@ impl<T: Clone> Phrases<T> {
 
     /// Whether an exact-case phrase starts with `text` (as written).
     fn may_start_exact(&self, text: &str) -> bool {
-        self.has_exact && text.starts_with(|c: char| c.is_uppercase()) && self.firsts_exact.contains(text)
+        self.has_exact
+            && text.starts_with(|c: char| c.is_uppercase())
+            && self.firsts_exact.get(text.as_bytes()).is_some()
     }
 
     /// The values of a folded phrase.
@@ -345,7 +347,7 @@ impl Vocabulary {
     /// means the dictionary must be asked.
     pub fn starts(&self, folded: &str, text: &str) -> u8 {
         let first = self.first_words.get_or_init(|| {
-            let mut f = FirstWords { bits: WordMap::new(usize::MAX), shape: ShapeFilter::default() };
+            let mut f = FirstWords { bits: WordMap::default(), shape: ShapeFilter::default() };
             let dictionaries = [
                 (starts::ACTOR, self.actor_aliases.firsts().collect::<Vec<_>>()),
                 (starts::TRIGGER, self.triggers.firsts().collect()),
