@@ -19,12 +19,27 @@ pub fn pack(bytes: &[u8]) -> Option<u128> {
     if bytes.len() > SHORT {
         return None;
     }
-    // A shift per byte: cheaper than a variable-length copy (a memcpy call).
-    let mut k = (bytes.len() as u128) << 120;
-    for (i, &c) in bytes.iter().enumerate() {
-        k |= u128::from(c) << (8 * i);
+    let n = bytes.len();
+    let (lo, hi) = match bytes.split_first_chunk::<8>() {
+        Some((head, rest)) => (u64::from_le_bytes(*head), load_le(rest)),
+        None => (load_le(bytes), 0),
+    };
+    Some(u128::from(lo) | u128::from(hi) << 64 | (n as u128) << 120)
+}
+
+/// Up to 8 bytes as a little-endian integer, by at most two loads that may
+/// overlap (an overlapping byte is or-ed onto itself): cheaper than a copy of
+/// variable length (a memcpy call) or a shift per byte.
+#[inline]
+fn load_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    let u32_at = |i: usize| b.get(i..i + 4).map_or(0, |w| u64::from(u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
+    match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << (8 * (n / 2)) | u64::from(b[n - 1]) << (8 * (n - 1)),
+        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+        _ => b.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)),
     }
-    Some(k)
 }
 
 /// The bytes of a key made by [`pack`].
@@ -127,6 +142,18 @@ mod tests {
         }
         assert_ne!(pack(b"a"), pack(b"a\0"));
         assert_eq!(pack(b"sixteen bytes!!!"), None);
+    }
+
+    proptest::proptest! {
+        /// Packing by word loads puts every byte where a shift per byte does.
+        #[test]
+        fn pack_matches_a_shift_per_byte(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..=SHORT)) {
+            let mut k = (bytes.len() as u128) << 120;
+            for (i, &c) in bytes.iter().enumerate() {
+                k |= u128::from(c) << (8 * i);
+            }
+            proptest::prop_assert_eq!(pack(&bytes), Some(k));
+        }
     }
 
     #[test]
