@@ -27,6 +27,26 @@ pub fn pack(bytes: &[u8]) -> Option<u128> {
     Some(u128::from(lo) | u128::from(hi) << 64 | (n as u128) << 120)
 }
 
+/// [`pack`] of `bytes` with ASCII letters lowercased.
+#[inline]
+pub fn pack_ascii_lowercase(bytes: &[u8]) -> Option<u128> {
+    let k = pack(bytes)?;
+    // The length byte (at most 15) is no letter and stays as it is.
+    Some(u128::from(ascii_lowercase(k as u64)) | u128::from(ascii_lowercase((k >> 64) as u64)) << 64)
+}
+
+/// The bytes of `x` with ASCII capitals lowercased, eight at a time.
+#[inline]
+fn ascii_lowercase(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HIGH;
+    // High bit of each byte (below 0x80) that is >= lo: no carry crosses a byte.
+    let at_least = |lo: u8| (low + u64::from(0x80 - lo) * ONES) & HIGH;
+    let upper = at_least(b'A') & !at_least(b'Z' + 1) & !x & HIGH;
+    x | upper >> 2
+}
+
 /// Up to 8 bytes as a little-endian integer, by at most two loads that may
 /// overlap (an overlapping byte is or-ed onto itself): cheaper than a copy of
 /// variable length (a memcpy call) or a shift per byte.
@@ -153,6 +173,14 @@ mod tests {
                 k |= u128::from(c) << (8 * i);
             }
             proptest::prop_assert_eq!(pack(&bytes), Some(k));
+        }
+    }
+
+    proptest::proptest! {
+        /// Lowercasing eight bytes at a time lowercases ASCII capitals only.
+        #[test]
+        fn pack_ascii_lowercase_lowercases_ascii(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..=SHORT)) {
+            proptest::prop_assert_eq!(pack_ascii_lowercase(&bytes), pack(&bytes.to_ascii_lowercase()));
         }
     }
 

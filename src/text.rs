@@ -651,35 +651,31 @@ impl ShapeFilter {
 }
 
 /// A set of lowercase ASCII words, tested case-insensitively without
-/// allocating.
+/// allocating: each word is packed into one integer ([`crate::memo::pack`]).
 #[derive(Debug)]
 pub struct WordSet {
-    words: rustc_hash::FxHashSet<&'static [u8]>,
+    words: rustc_hash::FxHashSet<u128>,
     shape: ShapeFilter,
 }
 
 impl WordSet {
-    /// A set of the given lowercase words (of at most 32 bytes).
+    /// A set of the given lowercase words (of at most [`crate::memo::SHORT`] bytes).
     pub fn new(words: &[&'static str]) -> WordSet {
         let mut shape = ShapeFilter::default();
+        let mut set = rustc_hash::FxHashSet::default();
         for w in words {
-            assert!(w.len() <= 32, "WordSet words are at most 32 bytes: {w}");
+            let packed = crate::memo::pack(w.as_bytes());
+            assert!(packed.is_some() && !w.bytes().any(|b| b.is_ascii_uppercase()), "WordSet word: {w}");
+            set.extend(packed);
             shape.add(w.as_bytes());
         }
-        WordSet { words: words.iter().map(|w| w.as_bytes()).collect(), shape }
+        WordSet { words: set, shape }
     }
 
     /// Whether `word`, lowercased, is in the set.
     pub fn contains(&self, word: &str) -> bool {
         let b = word.as_bytes();
-        if b.len() > 32 || !self.shape.may_contain(b) {
-            return false;
-        }
-        let mut buf = [0u8; 32];
-        for (d, s) in buf.iter_mut().zip(b) {
-            *d = s.to_ascii_lowercase();
-        }
-        self.words.contains(&buf[..b.len()])
+        self.shape.may_contain(b) && crate::memo::pack_ascii_lowercase(b).is_some_and(|k| self.words.contains(&k))
     }
 }
 
