@@ -117,6 +117,10 @@ pub fn phrase_before(text: &str, anchor_start: usize) -> Option<RelativePhrase> 
 fn target_before(text: &str, phrase_start: usize) -> Option<(usize, usize)> {
     let from = floor_boundary(text, phrase_start.saturating_sub(80));
     let window = &text[from..phrase_start];
+    // The pattern ends in a comma and white space: most windows fail here.
+    if !window.trim_end().ends_with(',') {
+        return None;
+    }
     let c = target_re().captures(window)?;
     let m = c.name("name")?;
     Some((from + m.start(), from + m.end()))
