@@ -113,7 +113,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
         let places = encode_all(enc[PLACES_SLOT], &x.places, |e, p| {
             let (g, props) = places::feature(&doc.id, p);
-            e.encode(&g, &props)
+            e.encode_fast(&g, &props)
         });
         Done { events, held, claims, places }
     };

@@ -35,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         |doc| {
             encode_all(encoder, parser.places(&doc.text), |e, p| {
                 let (geometry, props) = places::feature(&doc.id, &p);
-                e.encode(&geometry, &props)
+                e.encode_fast(&geometry, &props)
             })
         },
         |_doc, features| outputs.write(0, &features?),

@@ -25,7 +25,7 @@
 
 use serde::Serialize;
 
-use super::{Field, FieldType as T, Geometry, round};
+use super::{Field, FieldType as T, Geometry, WriteJson, json, round};
 use crate::parse::{Method, PlaceMention};
 
 /// Properties of a place feature.
@@ -57,6 +57,51 @@ pub struct PlaceProps<'a> {
     pub method: &'static str,
     /// Uncertainty radius in km.
     pub uncertainty_km: Option<f64>,
+}
+
+impl WriteJson for PlaceProps<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'{');
+        json::key(out, "doc_id");
+        json::string(out, self.doc_id);
+        out.push(b',');
+        json::key(out, "mention");
+        json::string(out, self.mention);
+        out.push(b',');
+        json::key(out, "start");
+        json::unsigned(out, self.start);
+        out.push(b',');
+        json::key(out, "end");
+        json::unsigned(out, self.end);
+        out.push(b',');
+        json::key(out, "place_id");
+        json::or_null(out, self.place_id, json::string);
+        out.push(b',');
+        json::key(out, "name");
+        json::string(out, self.name);
+        out.push(b',');
+        json::key(out, "kind");
+        json::string(out, self.kind);
+        out.push(b',');
+        json::key(out, "country");
+        json::or_null(out, self.country, json::string);
+        out.push(b',');
+        json::key(out, "admin1");
+        json::or_null(out, self.admin1, json::string);
+        out.push(b',');
+        json::key(out, "population");
+        json::or_null(out, self.population, json::unsigned);
+        out.push(b',');
+        json::key(out, "score");
+        json::or_null(out, self.score, json::number);
+        out.push(b',');
+        json::key(out, "method");
+        json::string(out, self.method);
+        out.push(b',');
+        json::key(out, "uncertainty_km");
+        json::or_null(out, self.uncertainty_km, json::number);
+        out.push(b'}');
+    }
 }
 
 /// The fields of the `places` layer and their types.
@@ -107,4 +152,67 @@ pub fn feature<'a>(doc_id: &'a str, p: &'a PlaceMention<'_>) -> (Geometry, Place
         uncertainty_km: p.uncertainty_km.map(|u| round(u, 1)),
     };
     (geometry, props)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::geodesy::LonLat;
+    use crate::output::{Encoder, Format, PLACES};
+
+    fn text() -> impl Strategy<Value = String> {
+        // Quotes, backslashes, control characters, DEL and non-ASCII.
+        proptest::string::string_regex("[a-zA-Z \"\\\\\u{0}-\u{1f}\u{7f}éū’\u{2028}]{0,12}").expect("regex")
+    }
+
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-0.0), Just(1e21), -200.0..200.0f64]
+    }
+
+    proptest! {
+        /// The hand-written JSON of place properties and the fast encoder
+        /// write what serde_json writes.
+        #[test]
+        fn fast_json_is_serde_json(
+            strings in proptest::collection::vec(text(), 7),
+            options in proptest::collection::vec(any::<bool>(), 6),
+            start in any::<u64>(),
+            population in any::<u64>(),
+            score in number(),
+            uncertainty in number(),
+            lon in number(),
+            lat in number(),
+            point in any::<bool>(),
+            format in prop_oneof![Just(Format::Geojson), Just(Format::Geojsonseq), Just(Format::Ndjson)],
+        ) {
+            let some = |i: usize, s: &str| options[i].then_some(s).map(str::to_owned);
+            let (place_id, country, admin1) = (some(0, &strings[3]), some(1, &strings[5]), some(2, &strings[6]));
+            let props = PlaceProps {
+                doc_id: &strings[0],
+                mention: &strings[1],
+                start,
+                end: start / 2,
+                place_id: place_id.as_deref(),
+                name: &strings[2],
+                kind: &strings[4],
+                country: country.as_deref(),
+                admin1: admin1.as_deref(),
+                population: options[3].then_some(population),
+                score: options[4].then_some(score),
+                method: "gazetteer",
+                uncertainty_km: options[5].then_some(uncertainty),
+            };
+            let mut fast = Vec::new();
+            props.write_json(&mut fast);
+            let slow = serde_json::to_vec(&props).expect("json");
+            prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&slow));
+            let geometry = if point { Geometry::Point(LonLat::new(lon, lat)) } else { Geometry::None };
+            let encoder = Encoder::new(format, PLACES, 6, false);
+            let fast = encoder.encode_fast(&geometry, &props).expect("fast");
+            let slow = encoder.encode(&geometry, &props).expect("serde");
+            prop_assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+        }
+    }
 }
