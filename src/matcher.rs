@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::gazetteer::normalize::{self, fold_token_into};
-use crate::gazetteer::{Gazetteer, Kind, Lookup, Posting, Variant, loose_index_key};
+use crate::gazetteer::{FirstWord, Gazetteer, Kind, Lookup, Posting, Variant, loose_index_key};
 use crate::text::{Case, Gap, LineStyle, Token, WordSet, function_words};
 
 /// A cue next to a mention about what kind of place it is.
@@ -560,6 +560,9 @@ pub struct Matcher<'g> {
 struct Scratch {
     key: String,
     loose: Vec<u8>,
+    /// The first-word lookup of the token last looked up, by token index:
+    /// the exact and the loose match of a token both start with it.
+    first: Option<(usize, FirstWord)>,
 }
 
 impl<'g> Matcher<'g> {
@@ -575,7 +578,7 @@ impl<'g> Matcher<'g> {
 
     /// Find the mentions in `text`, whose tokens are `tokens`.
     pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
-        let mut scratch = Scratch { key: String::with_capacity(64), loose: Vec::with_capacity(64) };
+        let mut scratch = Scratch { key: String::with_capacity(64), loose: Vec::with_capacity(64), first: None };
         let mut out = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -627,7 +630,14 @@ impl<'g> Matcher<'g> {
 
     /// Longest match starting at token `i`.
     fn longest(&self, text: &str, tokens: &[Token], i: usize, loose: bool, s: &mut Scratch) -> Option<Mention> {
-        let first = self.gazetteer.first_word(tok(text, &tokens[i]));
+        let first = match s.first {
+            Some((k, first)) if k == i => first,
+            _ => {
+                let first = self.gazetteer.first_word(tok(text, &tokens[i]));
+                s.first = Some((i, first));
+                first
+            }
+        };
         if first.folded_len == 0 {
             return None;
         }
