@@ -201,7 +201,10 @@ pub struct Vocabulary {
     /// Cue phrase -> modality.
     pub(crate) modality: Phrases<Modality>,
     /// Line starts that mark boilerplate; `true` when the line ends the article.
-    pub boilerplate: Vec<(String, bool)>,
+    boilerplate: Vec<(String, bool)>,
+    /// The longest boilerplate pattern in bytes, and the first bytes of the
+    /// patterns (bit `b - 64` for `b` in 64..128, bit 64 for any other).
+    boilerplate_shape: (usize, u128),
     /// The first words of all phrase dictionaries, made when first needed.
     first_words: OnceLock<FirstWords>,
 }
@@ -333,7 +336,11 @@ impl Vocabulary {
                 Some(p) => (true, p),
                 None => (false, l),
             };
-            self.boilerplate.push((pat.to_lowercase(), ends));
+            let pat = pat.to_lowercase();
+            let (longest, firsts) = &mut self.boilerplate_shape;
+            *longest = (*longest).max(pat.len());
+            *firsts |= first_byte_bit(pat.as_bytes().first().copied());
+            self.boilerplate.push((pat, ends));
         }
     }
 
@@ -378,7 +385,13 @@ impl Vocabulary {
         // than the longest pattern (so a longer line still differs from
         // every pattern, and the character after a pattern is there).
         let line = line.trim();
-        let longest = self.boilerplate.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+        let (longest, firsts) = self.boilerplate_shape;
+        // A pattern matches only a line that starts with its first byte
+        // (lowercased: patterns are lowercase).
+        let first = line.as_bytes().first().map(u8::to_ascii_lowercase);
+        if first.is_some_and(|b| b.is_ascii()) && firsts & first_byte_bit(first) == 0 {
+            return None;
+        }
         let cut = line.char_indices().nth(longest + 2).map_or(line.len(), |(i, _)| i);
         let l = line[..cut].to_lowercase();
         if l.is_empty() {
@@ -387,11 +400,23 @@ impl Vocabulary {
         self.boilerplate
             .iter()
             .find(|(p, _)| {
-                l == p.trim_end()
-                    || l.starts_with(p.as_str())
-                        && (p.ends_with(' ') || l.len() == p.len() || !l.as_bytes()[p.len()].is_ascii_alphanumeric())
+                // Equal first bytes: a cheap test before comparing more.
+                p.as_bytes().first() == l.as_bytes().first()
+                    && (l == p.trim_end()
+                        || l.starts_with(p.as_str())
+                            && (p.ends_with(' ')
+                                || l.len() == p.len()
+                                || !l.as_bytes()[p.len()].is_ascii_alphanumeric()))
             })
             .map(|(_, ends)| *ends)
+    }
+}
+
+/// The bit of [`Vocabulary::boilerplate_shape`] for a first byte.
+fn first_byte_bit(b: Option<u8>) -> u128 {
+    match b {
+        Some(b @ 64..128) => 1 << (b - 64),
+        _ => 1 << 64,
     }
 }
 
@@ -425,6 +450,20 @@ mod tests {
             }
         }
         assert_eq!(v.starts("zqxj", "Zqxj"), 0);
+    }
+
+    /// Every boilerplate pattern still matches a line that starts with it
+    /// (in any case) after the first-byte prefilter.
+    #[test]
+    fn boilerplate_lines_pass_the_prefilter() {
+        let v = Vocabulary::embedded().expect("vocabulary");
+        assert!(!v.boilerplate.is_empty());
+        for (p, ends) in &v.boilerplate {
+            let line = format!("  {}{}", p.to_uppercase(), if p.ends_with(' ') { "more" } else { "" });
+            assert_eq!(v.boilerplate_line(&line), Some(*ends), "{p:?}");
+        }
+        assert_eq!(v.boilerplate_line("Zzyzx road closed"), None);
+        assert_eq!(v.boilerplate_line(""), None);
     }
 
     /// Actors added later are seen: the first-word table is made again.
