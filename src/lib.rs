@@ -31,6 +31,7 @@ pub mod output;
 pub mod parse;
 pub mod relative;
 pub mod resolve;
+pub mod swar;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -9,6 +9,8 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::swar::{Classes, ascii_lowercase, first_bytes};
+
 /// Keys of at most this many bytes are packed.
 pub const SHORT: usize = 15;
 
@@ -30,21 +32,22 @@ pub fn pack(bytes: &[u8]) -> Option<u128> {
 /// [`pack`] of `bytes` with ASCII letters lowercased.
 #[inline]
 pub fn pack_ascii_lowercase(bytes: &[u8]) -> Option<u128> {
-    let k = pack(bytes)?;
-    // The length byte (at most 15) is no letter and stays as it is.
-    Some(u128::from(ascii_lowercase(k as u64)) | u128::from(ascii_lowercase((k >> 64) as u64)) << 64)
+    pack(bytes).map(lowercase_key)
 }
 
-/// The bytes of `x` with ASCII capitals lowercased, eight at a time.
+/// A key made by [`pack`] with its ASCII letters lowercased.
 #[inline]
-fn ascii_lowercase(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let low = x & !HIGH;
-    // High bit of each byte (below 0x80) that is >= lo: no carry crosses a byte.
-    let at_least = |lo: u8| (low + u64::from(0x80 - lo) * ONES) & HIGH;
-    let upper = at_least(b'A') & !at_least(b'Z' + 1) & !x & HIGH;
-    x | upper >> 2
+pub fn lowercase_key(key: u128) -> u128 {
+    // The length byte (at most 15) is no letter and stays as it is.
+    u128::from(ascii_lowercase(key as u64)) | u128::from(ascii_lowercase((key >> 64) as u64)) << 64
+}
+
+/// Whether a key made by [`pack`] holds only ASCII letters and digits.
+#[inline]
+pub fn is_ascii_alnum(key: u128) -> bool {
+    let n = usize::from((key >> 120) as u8);
+    let (lo, hi) = (first_bytes(n), first_bytes(n.saturating_sub(8)));
+    Classes::of(key as u64).alnum() & lo == lo && Classes::of((key >> 64) as u64).alnum() & hi == hi
 }
 
 /// Up to 8 bytes as a little-endian integer, by at most two loads that may
@@ -99,6 +102,12 @@ impl<V> WordMap<V> {
             Some(k) => self.short.get(&k),
             None => self.long.get(key),
         }
+    }
+
+    /// The value of a key made by [`pack`].
+    #[inline]
+    pub fn get_packed(&self, key: u128) -> Option<&V> {
+        self.short.get(&key)
     }
 
     /// Set the value of `key`, emptying a full table first.
@@ -181,6 +190,8 @@ mod tests {
         #[test]
         fn pack_ascii_lowercase_lowercases_ascii(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..=SHORT)) {
             proptest::prop_assert_eq!(pack_ascii_lowercase(&bytes), pack(&bytes.to_ascii_lowercase()));
+            let k = pack(&bytes).unwrap_or(0);
+            proptest::prop_assert_eq!(is_ascii_alnum(k), bytes.iter().all(u8::is_ascii_alphanumeric));
         }
     }
 
@@ -192,6 +203,7 @@ mod tests {
         assert_eq!(m.get(b"Mosul"), Some(&1));
         assert_eq!(m.get(b"a very long key of many bytes"), Some(&2));
         assert_eq!(m.get(b"mosul"), None);
+        assert_eq!(pack(b"Mosul").and_then(|k| m.get_packed(k)), Some(&1));
         assert_eq!(m.get_or_insert_with(b"Erbil", || 3), 3);
         assert_eq!(m.get_or_insert_with(b"Erbil", || 4), 3);
         assert_eq!(m.len(), 3);

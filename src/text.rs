@@ -3,6 +3,7 @@
 //! and the style of its line (headline title case, all caps, prose).
 
 use crate::gazetteer::normalize::is_apostrophe;
+use crate::swar::{Classes, HIGH};
 
 /// How a token is capitalised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -233,20 +234,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// at a word's end mispredicts once per word).
 #[inline]
 fn alnum_run(bytes: &[u8], mut j: usize) -> (usize, u8) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // High bit of each byte of `x` (bytes below 0x80) that is >= `lo`: the
-    // sums stay below 0x100, so no carry crosses a byte.
-    let at_least = |x: u64, lo: u8| (x + u64::from(0x80 - lo) * ONES) & HIGH;
     let mut seen = 0;
     while let Some(chunk) = bytes.get(j..j + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let ascii = !w & HIGH;
-        let x = w & !HIGH;
-        let upper = at_least(x, b'A') & !at_least(x, b'Z' + 1) & ascii;
-        let lower = at_least(x, b'a') & !at_least(x, b'z' + 1) & ascii;
-        let digit = at_least(x, b'0') & !at_least(x, b'9' + 1) & ascii;
-        let stop = !(upper | lower | digit) & HIGH;
+        let c = Classes::of(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
+        let (upper, lower) = (c.upper, c.lower);
+        let stop = !c.alnum() & HIGH;
         let n = stop.trailing_zeros() as usize / 8; // 8 when no byte stops the run
         let run = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
         if n > 0 {
@@ -647,6 +639,12 @@ impl ShapeFilter {
     #[inline]
     pub fn may_contain(&self, word: &[u8]) -> bool {
         self.lengths & (1 << word.len().min(63)) != 0 && word.first().is_none_or(|&b| self.firsts & first_bit(b) != 0)
+    }
+
+    /// Whether a word of `len` bytes starting with `first` may be in the set.
+    #[inline]
+    pub fn may_contain_shape(&self, len: usize, first: Option<u8>) -> bool {
+        self.lengths & (1 << len.min(63)) != 0 && first.is_none_or(|b| self.firsts & first_bit(b) != 0)
     }
 }
 

@@ -25,6 +25,7 @@ use chrono::NaiveDate;
 use crate::gazetteer::{Gazetteer, Kind, Place};
 use crate::geodesy::{LonLat, angle_between, bearing_deg, destination, distance_m, haversine_m};
 use crate::input::Document;
+use crate::memo;
 use crate::parse::{Analysis, Geoparser, Method, Options, PlaceMention};
 use crate::relative::RelativePhrase;
 use crate::text::{CharOffsets, Token, tokenize};
@@ -212,14 +213,34 @@ struct Folded {
 
 impl Folded {
     fn new(vocab: &Vocabulary, text: &str, tokens: &[Token]) -> Folded {
-        let mut buf = String::with_capacity(text.len());
+        let mut buf: Vec<u8> = Vec::with_capacity(text.len() + 16);
         let mut spans = Vec::with_capacity(tokens.len());
+        let mut other = String::new();
         for t in tokens {
             let word = &text[t.start..t.end];
             let a = buf.len();
-            crate::gazetteer::normalize::fold_token_into(word, &mut buf);
-            spans.push((a, buf.len(), vocab.starts(&buf[a..], word)));
+            let bits = match memo::pack(word.as_bytes()).filter(|&k| memo::is_ascii_alnum(k)) {
+                // Most words: up to 15 ASCII letters and digits, folded by
+                // lowercasing the packed key. Sixteen bytes are copied (no
+                // call to memcpy) and the padding cut off.
+                Some(key) => {
+                    let folded = memo::lowercase_key(key);
+                    buf.extend_from_slice(&folded.to_le_bytes());
+                    buf.truncate(a + word.len());
+                    vocab.starts_packed(folded, word)
+                }
+                None => {
+                    other.clear();
+                    crate::gazetteer::normalize::fold_token_into(word, &mut other);
+                    buf.extend_from_slice(other.as_bytes());
+                    vocab.starts(&other, word)
+                }
+            };
+            spans.push((a, buf.len(), bits));
         }
+        // Folded forms are ASCII: the check cannot fail, and costs little
+        // once for the whole buffer.
+        let buf = String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Folded { buf, spans }
     }
 }

@@ -353,7 +353,35 @@ impl Vocabulary {
     /// word, given folded and as written. Clear bits are certain; a set bit
     /// means the dictionary must be asked.
     pub fn starts(&self, folded: &str, text: &str) -> u8 {
-        let first = self.first_words.get_or_init(|| {
+        let first = self.first_words();
+        let mut bits = 0;
+        if first.shape.may_contain(folded.as_bytes()) {
+            bits = first.bits.get(folded.as_bytes()).copied().unwrap_or(0);
+        }
+        bits | self.exact_start(text)
+    }
+
+    /// [`Vocabulary::starts`] of a word whose folded form is the key
+    /// `folded` made by [`crate::memo::pack`].
+    #[inline]
+    pub fn starts_packed(&self, folded: u128, text: &str) -> u8 {
+        let first = self.first_words();
+        let len = usize::from((folded >> 120) as u8);
+        let mut bits = 0;
+        if first.shape.may_contain_shape(len, (len > 0).then_some(folded as u8)) {
+            bits = first.bits.get_packed(folded).copied().unwrap_or(0);
+        }
+        bits | self.exact_start(text)
+    }
+
+    /// [`starts::ACTOR`] when an exact-case actor alias starts with `text`.
+    #[inline]
+    fn exact_start(&self, text: &str) -> u8 {
+        if self.actor_aliases.may_start_exact(text) { starts::ACTOR } else { 0 }
+    }
+
+    fn first_words(&self) -> &FirstWords {
+        self.first_words.get_or_init(|| {
             let mut f = FirstWords { bits: WordMap::default(), shape: ShapeFilter::default() };
             let dictionaries = [
                 (starts::ACTOR, self.actor_aliases.firsts().collect::<Vec<_>>()),
@@ -368,15 +396,7 @@ impl Vocabulary {
                 }
             }
             f
-        });
-        let mut bits = 0;
-        if first.shape.may_contain(folded.as_bytes()) {
-            bits = first.bits.get(folded.as_bytes()).copied().unwrap_or(0);
-        }
-        if self.actor_aliases.may_start_exact(text) {
-            bits |= starts::ACTOR;
-        }
-        bits
+        })
     }
 
     /// Whether a line is boilerplate, and whether it ends the article body.
@@ -450,6 +470,12 @@ mod tests {
             }
         }
         assert_eq!(v.starts("zqxj", "Zqxj"), 0);
+        for (folded, text) in
+            [("killed", "killed"), ("peshmerga", "Peshmerga"), ("isis", "ISIS"), ("zqxj", "Zqxj"), ("", "")]
+        {
+            let packed = crate::memo::pack(folded.as_bytes()).expect("short");
+            assert_eq!(v.starts_packed(packed, text), v.starts(folded, text), "{folded}");
+        }
     }
 
     /// Every boilerplate pattern still matches a line that starts with it

@@ -1,0 +1,87 @@
+//! Byte classes eight at a time ("SIMD within a register"): masks with the
+//! high bit set in each byte of a little-endian `u64` that is an ASCII
+//! capital, small letter or digit. Word scanning and key packing use them
+//! instead of a branch per byte.
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+pub const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Class masks of the eight bytes of a `u64`.
+#[derive(Clone, Copy, Debug)]
+pub struct Classes {
+    /// `A`-`Z`.
+    pub upper: u64,
+    /// `a`-`z`.
+    pub lower: u64,
+    /// `0`-`9`.
+    pub digit: u64,
+}
+
+impl Classes {
+    /// The classes of the bytes of `w`.
+    #[inline]
+    pub fn of(w: u64) -> Classes {
+        let ascii = !w & HIGH;
+        let x = w & !HIGH;
+        // High bit of each byte of `x` (all below 0x80) that is >= `lo`: the
+        // sums stay below 0x100, so no carry crosses a byte.
+        let at_least = |lo: u8| (x + u64::from(0x80 - lo) * ONES) & HIGH;
+        Classes {
+            upper: at_least(b'A') & !at_least(b'Z' + 1) & ascii,
+            lower: at_least(b'a') & !at_least(b'z' + 1) & ascii,
+            digit: at_least(b'0') & !at_least(b'9' + 1) & ascii,
+        }
+    }
+
+    /// ASCII letters and digits.
+    #[inline]
+    pub fn alnum(&self) -> u64 {
+        self.upper | self.lower | self.digit
+    }
+}
+
+/// The bytes of `x` with ASCII capitals lowercased.
+#[inline]
+pub fn ascii_lowercase(x: u64) -> u64 {
+    let low = x & !HIGH;
+    let upper = (low + u64::from(0x80 - b'A') * ONES) & !(low + u64::from(0x80 - (b'Z' + 1)) * ONES) & !x & HIGH;
+    x | upper >> 2
+}
+
+/// The high bits of the first `n` bytes (all of them from 8).
+#[inline]
+pub fn first_bytes(n: usize) -> u64 {
+    if n >= 8 { HIGH } else { HIGH & ((1u64 << (8 * n)) - 1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The masks agree with the byte predicates of the standard library.
+        #[test]
+        fn classes_match_byte_predicates(bytes in proptest::array::uniform8(proptest::num::u8::ANY)) {
+            let c = Classes::of(u64::from_le_bytes(bytes));
+            for (i, b) in bytes.iter().enumerate() {
+                let bit = |m: u64| m >> (8 * i + 7) & 1 == 1;
+                proptest::prop_assert_eq!(bit(c.upper), b.is_ascii_uppercase());
+                proptest::prop_assert_eq!(bit(c.lower), b.is_ascii_lowercase());
+                proptest::prop_assert_eq!(bit(c.digit), b.is_ascii_digit());
+            }
+            let mut lower = bytes;
+            lower.make_ascii_lowercase();
+            proptest::prop_assert_eq!(ascii_lowercase(u64::from_le_bytes(bytes)), u64::from_le_bytes(lower));
+        }
+    }
+
+    #[test]
+    fn first_bytes_masks() {
+        assert_eq!(first_bytes(0), 0);
+        assert_eq!(first_bytes(1), 0x80);
+        assert_eq!(first_bytes(3), 0x80_8080);
+        assert_eq!(first_bytes(8), HIGH);
+        assert_eq!(first_bytes(9), HIGH);
+    }
+}
