@@ -135,7 +135,14 @@ pub struct Gazetteer {
     label: String,
     /// Distinguishes gazetteers in the per-thread lookup memo.
     id: u64,
+    /// One bit per place, set once its strings are known to be valid
+    /// ([`Gazetteer::place_strings_valid`]).
+    valid_places: Box<[std::sync::atomic::AtomicU64]>,
 }
+
+/// Offsets in a place record of the string fields [`Place`] has (id, name,
+/// admin1, source; not the alternate names at 24).
+const PLACE_STRINGS: [usize; 4] = [12, 16, 20, 28];
 
 /// Keys memoised per thread before the memo is cleared (about 5 MB).
 const MEMO_CAPACITY: usize = 100_000;
@@ -320,6 +327,7 @@ impl Gazetteer {
             admin1s: HashMap::default(),
             label: label.to_string(),
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            valid_places: (0..(count as usize).div_ceil(64)).map(|_| std::sync::atomic::AtomicU64::new(0)).collect(),
         };
         g.index_divisions()?;
         if check == Check::Full {
@@ -386,7 +394,8 @@ impl Gazetteer {
         &self.bytes.as_ref()[off..off + build::RECORD_LEN]
     }
 
-    fn string(&self, off: u32) -> Option<&str> {
+    /// The bytes of the string at heap offset `off`.
+    fn string_bytes(&self, off: u32) -> Option<&[u8]> {
         let (start, len) = self.strings;
         let heap = &self.bytes.as_ref()[start..start + len];
         let off = off as usize;
@@ -394,7 +403,52 @@ impl Gazetteer {
         // Offsets come from the file: checked, so a corrupt index reads as
         // missing strings, never an overflow.
         let begin = off.checked_add(4)?;
-        std::str::from_utf8(heap.get(begin..begin.checked_add(n)?)?).ok()
+        heap.get(begin..begin.checked_add(n)?)
+    }
+
+    fn string(&self, off: u32) -> Option<&str> {
+        std::str::from_utf8(self.string_bytes(off)?).ok()
+    }
+
+    /// String field `at` of a place record: without checking its UTF-8
+    /// again when `valid` (see [`Gazetteer::place_strings_valid`]).
+    #[inline]
+    fn place_string<'a>(&'a self, record: &'a [u8], at: usize, valid: bool) -> Option<&'a str> {
+        let off = u32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]]);
+        if !valid {
+            return self.string(off);
+        }
+        let bytes = self.string_bytes(off)?;
+        // SAFETY: `valid` comes from `place_strings_valid`, which found this
+        // field of this record in bounds and valid UTF-8, by this same
+        // arithmetic on these same bytes, which never change (they are
+        // static, owned, or a map of a file that must not be modified while
+        // mapped, as loading one requires).
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
+
+    /// Whether the string fields ([`PLACE_STRINGS`]) of place `index`,
+    /// whose record is `record`, are in bounds and valid UTF-8. Checked the
+    /// first time a place is read and remembered in one bit, so reading a
+    /// place again does not validate its strings again (resolution reads
+    /// the same candidates over and over).
+    #[inline]
+    fn place_strings_valid(&self, index: u32, record: &[u8]) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (word, bit) = (&self.valid_places[index as usize / 64], 1u64 << (index % 64));
+        if word.load(Relaxed) & bit != 0 {
+            return true;
+        }
+        let valid = PLACE_STRINGS.iter().all(|&at| {
+            let off = u32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]]);
+            self.string(off).is_some()
+        });
+        if valid {
+            // The bytes never change: a bit once set stays true, and a thread
+            // that does not see it yet only checks again.
+            word.fetch_or(bit, Relaxed);
+        }
+        valid
     }
 
     /// A short description of where the gazetteer came from.
@@ -435,12 +489,13 @@ impl Gazetteer {
         let pop = u(8);
         let cc = &r[33..35];
         let country = if cc[0] == 0 { "" } else { std::str::from_utf8(cc).ok()? };
+        let valid = self.place_strings_valid(index, r);
         Some(Place {
             index,
-            id: self.string(u(12))?,
-            name: self.string(u(16))?,
-            admin1: self.string(u(20))?,
-            source: self.string(u(28))?,
+            id: self.place_string(r, 12, valid)?,
+            name: self.place_string(r, 16, valid)?,
+            admin1: self.place_string(r, 20, valid)?,
+            source: self.place_string(r, 28, valid)?,
             kind: Kind::from_code(r[32]),
             country,
             lon,

@@ -176,6 +176,26 @@ fn fuzzed_corrupt_indexes_do_not_panic() {
     assert!(n > 0, "no regression inputs found");
 }
 
+/// A place whose name is not UTF-8 in an index with a valid checksum reads
+/// as missing, every time (places are checked once and remembered as good).
+#[test]
+fn a_place_with_a_broken_string_reads_as_missing() {
+    let dir = scratch();
+    geoevent(&dir).args(["gazetteer", "build", "-o", "mini.idx"]).arg(data("mini_gazetteer.csv")).assert().success();
+    let mut bytes = std::fs::read(dir.path().join("mini.idx")).expect("index");
+    let header = geoevent::gazetteer::build::HEADER_LEN;
+    let at = bytes.windows(8).position(|w| w == b"Testabad").expect("name in the index");
+    bytes[at + 1] = 0xff;
+    let sum = geoevent::gazetteer::normalize::checksum(&bytes[header..]);
+    bytes[header - 8..header].copy_from_slice(&sum.to_le_bytes());
+    let g = geoevent::Gazetteer::from_index_bytes(bytes, "broken").expect("loads: only a string is broken");
+    let read = || (0..g.len() as u32).map(|i| g.place(i).map(|p| p.name.to_string())).collect::<Vec<_>>();
+    let first = read();
+    assert!(first.contains(&None), "the broken place reads as missing");
+    assert!(first.contains(&Some("Testland".to_string())), "the others read as before");
+    assert_eq!(read(), first, "and again the same");
+}
+
 #[test]
 fn a_corrupted_index_file_is_a_clear_error() {
     let dir = scratch();
