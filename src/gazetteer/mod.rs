@@ -136,13 +136,18 @@ pub struct Gazetteer {
     /// Distinguishes gazetteers in the per-thread lookup memo.
     id: u64,
     /// One bit per place, set once its strings are known to be valid
-    /// ([`Gazetteer::place_strings_valid`]).
+    /// ([`Gazetteer::place_strings`]).
     valid_places: Box<[std::sync::atomic::AtomicU64]>,
 }
 
 /// Offsets in a place record of the string fields [`Place`] has (id, name,
 /// admin1, source; not the alternate names at 24).
 const PLACE_STRINGS: [usize; 4] = [12, 16, 20, 28];
+
+/// The little-endian `u32` at byte `at` of a place record.
+fn record_u32(record: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]])
+}
 
 /// Keys memoised per thread before the memo is cleared (about 5 MB).
 const MEMO_CAPACITY: usize = 100_000;
@@ -410,45 +415,31 @@ impl Gazetteer {
         std::str::from_utf8(self.string_bytes(off)?).ok()
     }
 
-    /// String field `at` of a place record: without checking its UTF-8
-    /// again when `valid` (see [`Gazetteer::place_strings_valid`]).
+    /// The string fields ([`PLACE_STRINGS`]) of place `index`, whose record
+    /// is `record`; `None` when one is out of bounds or not UTF-8. They are
+    /// checked the first time the place is read and remembered in one bit,
+    /// so reading a place again does not validate its strings again
+    /// (resolution reads the same candidates over and over).
     #[inline]
-    fn place_string<'a>(&'a self, record: &'a [u8], at: usize, valid: bool) -> Option<&'a str> {
-        let off = u32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]]);
-        if !valid {
-            return self.string(off);
-        }
-        let bytes = self.string_bytes(off)?;
-        // SAFETY: `valid` comes from `place_strings_valid`, which found this
-        // field of this record in bounds and valid UTF-8, by this same
-        // arithmetic on these same bytes, which never change (they are
-        // static, owned, or a map of a file that must not be modified while
-        // mapped, as loading one requires).
-        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
-    }
-
-    /// Whether the string fields ([`PLACE_STRINGS`]) of place `index`,
-    /// whose record is `record`, are in bounds and valid UTF-8. Checked the
-    /// first time a place is read and remembered in one bit, so reading a
-    /// place again does not validate its strings again (resolution reads
-    /// the same candidates over and over).
-    #[inline]
-    fn place_strings_valid(&self, index: u32, record: &[u8]) -> bool {
+    fn place_strings(&self, index: u32, record: &[u8]) -> Option<[&str; 4]> {
         use std::sync::atomic::Ordering::Relaxed;
+        let [a, b, c, d] = PLACE_STRINGS.map(|at| self.string_bytes(record_u32(record, at)));
+        let fields = [a?, b?, c?, d?];
         let (word, bit) = (&self.valid_places[index as usize / 64], 1u64 << (index % 64));
-        if word.load(Relaxed) & bit != 0 {
-            return true;
-        }
-        let valid = PLACE_STRINGS.iter().all(|&at| {
-            let off = u32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]]);
-            self.string(off).is_some()
-        });
-        if valid {
-            // The bytes never change: a bit once set stays true, and a thread
-            // that does not see it yet only checks again.
+        if word.load(Relaxed) & bit == 0 {
+            if !fields.iter().all(|f| std::str::from_utf8(f).is_ok()) {
+                return None;
+            }
+            // The bytes never change: a bit once set stays true, and a
+            // thread that does not see it yet only checks again.
             word.fetch_or(bit, Relaxed);
         }
-        valid
+        // SAFETY: the bit of this place is set only above, after these same
+        // fields, found by the same arithmetic on the same bytes, were checked
+        // to be UTF-8; the bytes never change (they are static, owned, or a
+        // map of a file that must not be modified while mapped, as loading
+        // one requires).
+        Some(fields.map(|f| unsafe { std::str::from_utf8_unchecked(f) }))
     }
 
     /// A short description of where the gazetteer came from.
@@ -474,7 +465,7 @@ impl Gazetteer {
             return None;
         }
         let r = self.record(index);
-        self.string(u32::from_le_bytes([r[24], r[25], r[26], r[27]]))
+        self.string(record_u32(r, 24))
     }
 
     /// The place at `index`, or `None` when out of range or corrupt.
@@ -483,19 +474,18 @@ impl Gazetteer {
             return None;
         }
         let r = self.record(index);
-        let u = |o: usize| u32::from_le_bytes([r[o], r[o + 1], r[o + 2], r[o + 3]]);
-        let lat = u(0) as i32 as f64 / 1e6;
-        let lon = u(4) as i32 as f64 / 1e6;
-        let pop = u(8);
+        let lat = record_u32(r, 0) as i32 as f64 / 1e6;
+        let lon = record_u32(r, 4) as i32 as f64 / 1e6;
+        let pop = record_u32(r, 8);
         let cc = &r[33..35];
         let country = if cc[0] == 0 { "" } else { std::str::from_utf8(cc).ok()? };
-        let valid = self.place_strings_valid(index, r);
+        let [id, name, admin1, source] = self.place_strings(index, r)?;
         Some(Place {
             index,
-            id: self.place_string(r, 12, valid)?,
-            name: self.place_string(r, 16, valid)?,
-            admin1: self.place_string(r, 20, valid)?,
-            source: self.place_string(r, 28, valid)?,
+            id,
+            name,
+            admin1,
+            source,
             kind: Kind::from_code(r[32]),
             country,
             lon,
