@@ -146,7 +146,7 @@ struct Shadow {
     stand_ins: rustc_hash::FxHashMap<char, Option<char>>,
 }
 
-/// Quick scans that rule out most sentences before the patterns of [`res`]
+/// Quick scans that rule out most sentences before the patterns of [`patterns`]
 /// run: each pattern needs a verb of its kind (one of these stems of each
 /// KILL or HURT verb) and a number (a digit or a number word of [`NUM`]).
 struct Prefilters {

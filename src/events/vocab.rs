@@ -191,7 +191,7 @@ impl<T: Clone> Phrases<T> {
 /// Everything the extractor needs to know about words.
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
-    /// Actors, indexed by [`Vocabulary::actor_names`].
+    /// Actors, indexed by the values of the alias dictionary.
     pub actors: Vec<Actor>,
     /// Alias -> actor index. The dictionaries change only through the
     /// `add_` methods, which keep [`Vocabulary::starts`] up to date.
@@ -211,11 +211,11 @@ pub struct Vocabulary {
 
 /// Bits of [`Vocabulary::starts`]: the dictionaries a word may start a phrase of.
 pub mod starts {
-    /// [`super::Vocabulary::actor_aliases`].
+    /// The actor aliases.
     pub const ACTOR: u8 = 1;
-    /// [`super::Vocabulary::triggers`].
+    /// The event triggers.
     pub const TRIGGER: u8 = 2;
-    /// [`super::Vocabulary::modality`].
+    /// The modality cues.
     pub const MODALITY: u8 = 4;
 }
 
