@@ -1,11 +1,11 @@
-//! Per-thread memo tables keyed by words.
+//! Tables keyed by words: the per-thread memo of gazetteer lookups (news
+//! text repeats its words), the first words of the event dictionaries, and
+//! the word lists of the matcher.
 //!
-//! News text repeats its words, so the pipeline remembers what it computed
-//! for each word (its folded form, its gazetteer lookups). Most words are
-//! short: a key of up to 15 bytes is packed with its length into one `u128`,
-//! stored in the table itself, and compared as an integer; a probe then
-//! touches one cache line instead of chasing a pointer to a boxed key and
-//! calling `memcmp`. Longer keys go to a second table.
+//! Most words are short: a key of up to 15 bytes is packed with its length
+//! into one `u128`, stored in the table itself, and compared as an integer;
+//! a probe then touches one cache line instead of chasing a pointer to a
+//! boxed key and calling `memcmp`. Longer keys go to a second table.
 
 use rustc_hash::FxHashMap;
 
