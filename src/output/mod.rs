@@ -273,12 +273,68 @@ pub mod json {
         }
     }
 
-    /// `"key":` (a key that needs no escape).
-    #[inline]
-    pub fn key(out: &mut Vec<u8>, key: &str) {
-        out.push(b'"');
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\":");
+    /// A JSON object written member by member; keys need no escape.
+    pub struct Object<'o> {
+        out: &'o mut Vec<u8>,
+        first: bool,
+    }
+
+    impl<'o> Object<'o> {
+        /// Open an object on `out`.
+        #[inline]
+        pub fn new(out: &'o mut Vec<u8>) -> Object<'o> {
+            out.push(b'{');
+            Object { out, first: true }
+        }
+
+        /// `"key":`, after a comma unless it is the first member.
+        #[inline]
+        fn key(&mut self, key: &str) -> &mut Vec<u8> {
+            if !self.first {
+                self.out.push(b',');
+            }
+            self.first = false;
+            self.out.push(b'"');
+            self.out.extend_from_slice(key.as_bytes());
+            self.out.extend_from_slice(b"\":");
+            self.out
+        }
+
+        /// A string member.
+        #[inline]
+        pub fn string(&mut self, key: &str, v: &str) {
+            string(self.key(key), v);
+        }
+
+        /// An unsigned integer member.
+        #[inline]
+        pub fn unsigned(&mut self, key: &str, v: u64) {
+            unsigned(self.key(key), v);
+        }
+
+        /// A string or `null`.
+        #[inline]
+        pub fn opt_string(&mut self, key: &str, v: Option<&str>) {
+            or_null(self.key(key), v, string);
+        }
+
+        /// An unsigned integer or `null`.
+        #[inline]
+        pub fn opt_unsigned(&mut self, key: &str, v: Option<u64>) {
+            or_null(self.key(key), v, unsigned);
+        }
+
+        /// A number or `null`.
+        #[inline]
+        pub fn opt_number(&mut self, key: &str, v: Option<f64>) {
+            or_null(self.key(key), v, number);
+        }
+
+        /// Close the object.
+        #[inline]
+        pub fn end(self) {
+            self.out.push(b'}');
+        }
     }
 
     /// An unsigned integer.

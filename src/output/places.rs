@@ -61,46 +61,21 @@ pub struct PlaceProps<'a> {
 
 impl WriteJson for PlaceProps<'_> {
     fn write_json(&self, out: &mut Vec<u8>) {
-        out.push(b'{');
-        json::key(out, "doc_id");
-        json::string(out, self.doc_id);
-        out.push(b',');
-        json::key(out, "mention");
-        json::string(out, self.mention);
-        out.push(b',');
-        json::key(out, "start");
-        json::unsigned(out, self.start);
-        out.push(b',');
-        json::key(out, "end");
-        json::unsigned(out, self.end);
-        out.push(b',');
-        json::key(out, "place_id");
-        json::or_null(out, self.place_id, json::string);
-        out.push(b',');
-        json::key(out, "name");
-        json::string(out, self.name);
-        out.push(b',');
-        json::key(out, "kind");
-        json::string(out, self.kind);
-        out.push(b',');
-        json::key(out, "country");
-        json::or_null(out, self.country, json::string);
-        out.push(b',');
-        json::key(out, "admin1");
-        json::or_null(out, self.admin1, json::string);
-        out.push(b',');
-        json::key(out, "population");
-        json::or_null(out, self.population, json::unsigned);
-        out.push(b',');
-        json::key(out, "score");
-        json::or_null(out, self.score, json::number);
-        out.push(b',');
-        json::key(out, "method");
-        json::string(out, self.method);
-        out.push(b',');
-        json::key(out, "uncertainty_km");
-        json::or_null(out, self.uncertainty_km, json::number);
-        out.push(b'}');
+        let mut o = json::Object::new(out);
+        o.string("doc_id", self.doc_id);
+        o.string("mention", self.mention);
+        o.unsigned("start", self.start);
+        o.unsigned("end", self.end);
+        o.opt_string("place_id", self.place_id);
+        o.string("name", self.name);
+        o.string("kind", self.kind);
+        o.opt_string("country", self.country);
+        o.opt_string("admin1", self.admin1);
+        o.opt_unsigned("population", self.population);
+        o.opt_number("score", self.score);
+        o.string("method", self.method);
+        o.opt_number("uncertainty_km", self.uncertainty_km);
+        o.end();
     }
 }
 
