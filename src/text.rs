@@ -638,13 +638,14 @@ impl ShapeFilter {
     /// Whether `word` may be in the set.
     #[inline]
     pub fn may_contain(&self, word: &[u8]) -> bool {
-        self.lengths & (1 << word.len().min(63)) != 0 && word.first().is_none_or(|&b| self.firsts & first_bit(b) != 0)
+        self.may_contain_shape(word.len(), word.first().copied().unwrap_or(0))
     }
 
-    /// Whether a word of `len` bytes starting with `first` may be in the set.
+    /// Whether a word of `len` bytes starting with byte `first` (ignored
+    /// when `len` is 0) may be in the set.
     #[inline]
-    pub fn may_contain_shape(&self, len: usize, first: Option<u8>) -> bool {
-        self.lengths & (1 << len.min(63)) != 0 && first.is_none_or(|b| self.firsts & first_bit(b) != 0)
+    pub fn may_contain_shape(&self, len: usize, first: u8) -> bool {
+        self.lengths & (1 << len.min(63)) != 0 && (len == 0 || self.firsts & first_bit(first) != 0)
     }
 }
 

@@ -368,7 +368,7 @@ impl Vocabulary {
         let first = self.first_words();
         let len = usize::from((folded >> 120) as u8);
         let mut bits = 0;
-        if first.shape.may_contain_shape(len, (len > 0).then_some(folded as u8)) {
+        if first.shape.may_contain_shape(len, folded as u8) {
             bits = first.bits.get_packed(folded).copied().unwrap_or(0);
         }
         bits | self.exact_start(text)
