@@ -248,8 +248,11 @@ impl<'g> Resolver<'g> {
             });
             group_of[i] = gi;
             let grp = &mut groups[gi];
+            // Mentions of one key mostly have the same candidates: merging
+            // them again would change nothing.
+            let merged = grp.members.last().is_some_and(|&k| mentions[k].candidates == m.candidates);
             grp.members.push(i);
-            for p in &m.candidates {
+            for p in m.candidates.iter().filter(|_| !merged) {
                 if let Some(slot) = grp.candidates.iter_mut().find(|(q, _, _)| q.place == p.place) {
                     if p.variant < slot.0.variant {
                         slot.0 = *p;
@@ -398,6 +401,15 @@ fn approx_m(a: LonLat, b: LonLat) -> f64 {
     6_371_008.8 * (x * x + y * y).sqrt()
 }
 
+/// Closer than this (in meters), a place is next to another of the document.
+const NEAR_M: f64 = 50_000.0;
+
+/// A lower bound of [`approx_m`]: its north-south part alone, shrunk by a
+/// margin far above the rounding error of either.
+fn approx_lat_m(a: LonLat, b: LonLat) -> f64 {
+    6_371_008.8 * (1.0 - 1e-9) * (b.lat - a.lat).to_radians().abs()
+}
+
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -517,6 +529,15 @@ impl<'g> Context<'g> {
                 }
                 if let Some(p) = p {
                     others += 1;
+                    // Nearer than the closest step, the bonus is settled.
+                    if nearest < NEAR_M {
+                        break;
+                    }
+                    // The north-south distance alone is too far: skip the
+                    // cosine. (`nearest` is the same minimum either way.)
+                    if approx_lat_m(here, *p) >= nearest {
+                        continue;
+                    }
                     nearest = nearest.min(approx_m(here, *p));
                 }
             }
@@ -525,7 +546,7 @@ impl<'g> Context<'g> {
             if others >= 2 && nearest > 1_500_000.0 && !supported {
                 b -= 1.0;
             }
-            b += if nearest < 50_000.0 {
+            b += if nearest < NEAR_M {
                 1.5
             } else if nearest < 200_000.0 {
                 1.0
@@ -547,5 +568,32 @@ impl<'g> Context<'g> {
             }
         }
         b
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The north-south bound never exceeds the distance it stands in
+        /// for, so skipping a point by it never changes the nearest one.
+        #[test]
+        fn the_latitude_bound_is_below_the_distance(
+            lon1 in -180.0f64..=180.0, lat1 in -90.0f64..=90.0, lon2 in -180.0f64..=180.0, lat2 in -90.0f64..=90.0,
+            near in proptest::bool::ANY,
+        ) {
+            // Half the cases a point close by, where the bound is tightest.
+            let (lon2, lat2) = if near { (lon1 + lon2 / 1e4, (lat1 + lat2 / 1e4).clamp(-90.0, 90.0)) } else { (lon2, lat2) };
+            let (a, b) = (LonLat::new(lon1, lat1), LonLat::new(lon2, lat2));
+            proptest::prop_assert!(approx_lat_m(a, b) <= approx_m(a, b));
+        }
+    }
+
+    #[test]
+    fn the_latitude_bound_is_tight_along_a_meridian() {
+        let (a, b) = (LonLat::new(43.0, 36.0), LonLat::new(43.0, 36.5));
+        assert!(approx_lat_m(a, b) <= approx_m(a, b));
+        assert!(approx_m(a, b) - approx_lat_m(a, b) < 1e-3);
     }
 }
