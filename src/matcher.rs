@@ -13,7 +13,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::gazetteer::normalize::{self, fold_token_into};
-use crate::gazetteer::{FirstWord, Gazetteer, Kind, Lookup, Posting, Variant, loose_index_key};
+use crate::gazetteer::{FirstWord, Gazetteer, Kind, Lookup, MEMO_CAPACITY, Posting, Variant, loose_index_key};
+use crate::memo::WordMap;
 use crate::text::{Case, Gap, LineStyle, Token, WordSet, function_words};
 
 /// A cue next to a mention about what kind of place it is.
@@ -447,6 +448,18 @@ fn us_states() -> &'static Vec<(String, String)> {
     })
 }
 
+/// Which bytes start a [`us_states`] abbreviation.
+fn us_state_initials() -> &'static [bool; 256] {
+    static S: OnceLock<[bool; 256]> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut t = [false; 256];
+        for (abbr, _) in us_states() {
+            t[usize::from(abbr.as_bytes()[0])] = true;
+        }
+        t
+    })
+}
+
 /// Demonyms by folded key, to ISO country code.
 fn demonyms() -> &'static HashMap<String, &'static str> {
     static S: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
@@ -560,9 +573,46 @@ pub struct Matcher<'g> {
 struct Scratch {
     key: String,
     loose: Vec<u8>,
-    /// The first-word lookup of the token last looked up, by token index:
-    /// the exact and the loose match of a token both start with it.
-    first: Option<(usize, FirstWord)>,
+    /// The facts of the token last looked up, by token index: the exact and
+    /// the loose match of a token both start with them.
+    first: Option<(usize, WordInfo)>,
+}
+
+/// What the matcher knows of a word as written, whatever its context: the
+/// name index's answer for it as a first word, and its [`word`] bits.
+#[derive(Clone, Copy, Debug, Default)]
+struct WordInfo {
+    first: FirstWord,
+    bits: u8,
+}
+
+/// Bits of [`WordInfo`].
+mod word {
+    /// One of [`crate::text::FUNCTION_WORDS`].
+    pub const FUNCTION: u8 = 1;
+    /// A contraction ("don't"): never a name.
+    pub const CONTRACTION: u8 = 2;
+    /// An Arabic article that may be stripped ("al", "el", "ash").
+    pub const ARTICLE: u8 = 4;
+    /// A demonym ("Iraqi").
+    pub const DEMONYM: u8 = 8;
+}
+
+impl WordInfo {
+    /// Whether no match can start at the word, in any context: it neither
+    /// names nor starts a name, exactly or loosely, and is no article or
+    /// demonym.
+    fn starts_nothing(&self) -> bool {
+        !self.first.starts_names() && self.bits & (word::ARTICLE | word::DEMONYM) == 0
+    }
+}
+
+thread_local! {
+    /// The [`WordInfo`] of words of text for the gazetteer whose id is the
+    /// first field: news text repeats its capitalised words. Pure
+    /// memoisation: results never depend on it.
+    static WORDS: std::cell::RefCell<(u64, WordMap<WordInfo>)> =
+        std::cell::RefCell::new((0, WordMap::new(MEMO_CAPACITY)));
 }
 
 impl<'g> Matcher<'g> {
@@ -588,13 +638,19 @@ impl<'g> Matcher<'g> {
                 Case::Lower => t.list_item,
                 Case::NoLetters => false,
             };
-            if !may_start || is_contraction(tok(text, t)) {
+            if !may_start {
+                i += 1;
+                continue;
+            }
+            let info = self.word_info(tok(text, t));
+            scratch.first = Some((i, info));
+            if info.bits & word::CONTRACTION != 0 || info.starts_nothing() {
                 i += 1;
                 continue;
             }
             // A function word ("The", "In") never names a place alone; it
             // can only start a longer name ("The Hague", "In Salah").
-            if function_words().contains(tok(text, t))
+            if info.bits & word::FUNCTION != 0
                 && !(matches!(t.gap, Gap::Space | Gap::Hyphen)
                     && tokens.get(i + 1).is_some_and(|n| matches!(n.case, Case::Title | Case::Upper)))
                 && t.case != Case::Upper
@@ -623,19 +679,54 @@ impl<'g> Matcher<'g> {
                 None => i += 1,
             }
         }
+        // The passes below start only at capitalised words: their indices,
+        // so they need not walk every token.
+        let caps: Vec<usize> =
+            (0..tokens.len()).filter(|&k| matches!(tokens[k].case, Case::Title | Case::Upper)).collect();
         self.state_abbreviations(text, tokens, &mut out);
-        self.cue_only_mentions(text, tokens, &mut out);
-        self.filter(text, tokens, out)
+        self.cue_only_mentions(text, tokens, &caps, &mut out);
+        self.filter(text, tokens, &caps, out)
+    }
+
+    /// The [`WordInfo`] of `w`, memoised per thread.
+    fn word_info(&self, w: &str) -> WordInfo {
+        WORDS.with(|words| {
+            let (owner, map) = &mut *words.borrow_mut();
+            if *owner != self.gazetteer.id() {
+                *owner = self.gazetteer.id();
+                map.clear();
+            }
+            map.get_or_insert_with(w.as_bytes(), || self.describe(w))
+        })
+    }
+
+    /// The [`WordInfo`] of `w`, computed.
+    fn describe(&self, w: &str) -> WordInfo {
+        let first = self.gazetteer.first_word(w);
+        let mut bits = 0;
+        if function_words().contains(w) {
+            bits |= word::FUNCTION;
+        }
+        if is_contraction(w) {
+            bits |= word::CONTRACTION;
+        }
+        if w.len() <= 3 && normalize::ARTICLES.iter().any(|a| a.eq_ignore_ascii_case(w)) {
+            bits |= word::ARTICLE;
+        }
+        if first.folded_len > 0 && demonyms().contains_key(&normalize::fold_token(w)) {
+            bits |= word::DEMONYM;
+        }
+        WordInfo { first, bits }
     }
 
     /// Longest match starting at token `i`.
     fn longest(&self, text: &str, tokens: &[Token], i: usize, loose: bool, s: &mut Scratch) -> Option<Mention> {
         let first = match s.first {
-            Some((k, first)) if k == i => first,
+            Some((k, info)) if k == i => info.first,
             _ => {
-                let first = self.gazetteer.first_word(tok(text, &tokens[i]));
-                s.first = Some((i, first));
-                first
+                let info = self.word_info(tok(text, &tokens[i]));
+                s.first = Some((i, info));
+                info.first
             }
         };
         if first.folded_len == 0 {
@@ -651,7 +742,9 @@ impl<'g> Matcher<'g> {
             // The folded key is needed from here on: for the mention, and to
             // extend the name.
             s.key.clear();
-            fold_token_into(tok(text, &tokens[i]), &mut s.key);
+            if !first.push_folded(&mut s.key) {
+                fold_token_into(tok(text, &tokens[i]), &mut s.key);
+            }
         }
         let mut j = i;
         loop {
@@ -794,6 +887,9 @@ impl<'g> Matcher<'g> {
             }
             let at = tokens[m.last_token + 1].start;
             let rest = &text[at..];
+            if !us_state_initials()[usize::from(rest.as_bytes()[0])] {
+                continue;
+            }
             let Some((len, state)) = us_states().iter().find_map(|(abbr, state)| {
                 let ok = rest.starts_with(abbr.as_str())
                     && !rest[abbr.len()..].chars().next().is_some_and(|c| c.is_alphanumeric());
@@ -834,19 +930,21 @@ impl<'g> Matcher<'g> {
 
     /// Names the gazetteer lacks but context marks as places: "the village of
     /// Ain Nasir", "Mulla Qarah district".
-    fn cue_only_mentions(&self, text: &str, tokens: &[Token], out: &mut Vec<Mention>) {
+    /// `caps`: the indices of the capitalised tokens, in order.
+    fn cue_only_mentions(&self, text: &str, tokens: &[Token], caps: &[usize], out: &mut Vec<Mention>) {
         let mut extra: Vec<Mention> = Vec::new();
         let mut replaced: HashSet<usize> = HashSet::default();
-        for k in 0..tokens.len().saturating_sub(2) {
-            if !tok(text, &tokens[k + 1]).eq_ignore_ascii_case("of") || tokens[k].case != Case::Lower {
+        // The name, at `a`, is a capitalised word two after the cue word.
+        for &a in caps.iter().filter(|&&a| a >= 2) {
+            if tokens[a].case != Case::Title || tokens[a].line != LineStyle::Prose {
+                continue;
+            }
+            let k = a - 2;
+            if tokens[k].case != Case::Lower || !tok(text, &tokens[k + 1]).eq_ignore_ascii_case("of") {
                 continue;
             }
             let w = tok(text, &tokens[k]);
             if !populated_words().contains(w) || w.eq_ignore_ascii_case("capital") {
-                continue;
-            }
-            let a = k + 2;
-            if tokens[a].case != Case::Title || tokens[a].line != LineStyle::Prose {
                 continue;
             }
             let mut b = a;
@@ -887,8 +985,8 @@ impl<'g> Matcher<'g> {
         out.sort_by_key(|m| m.start);
     }
 
-    fn filter(&self, text: &str, tokens: &[Token], mentions: Vec<Mention>) -> Vec<Mention> {
-        let surnames = surnames(text, tokens, &mentions);
+    fn filter(&self, text: &str, tokens: &[Token], caps: &[usize], mentions: Vec<Mention>) -> Vec<Mention> {
+        let surnames = surnames(text, tokens, caps, &mentions);
         let mut kept: Vec<Mention> = Vec::with_capacity(mentions.len());
         let mut headline_doubts: HashSet<usize> = HashSet::default();
         for mut m in mentions {
@@ -1149,13 +1247,14 @@ fn run_right(text: &str, tokens: &[Token], b: usize) -> usize {
 
 /// Last words of multi-word capitalised names in the text that no mention
 /// covers whole: "Haider al-Abadi" gives "abadi", "Mike Pregent" "pregent".
-fn surnames(text: &str, tokens: &[Token], mentions: &[Mention]) -> HashSet<String> {
+/// `caps`: the indices of the capitalised tokens, in order.
+fn surnames(text: &str, tokens: &[Token], caps: &[usize], mentions: &[Mention]) -> HashSet<String> {
     let whole: HashSet<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
     let mut out = HashSet::default();
-    let mut k = 0;
-    while k < tokens.len() {
-        if tokens[k].line != LineStyle::Prose || !name_word(text, &tokens[k]) {
-            k += 1;
+    // Runs start at capitalised words; the next one starts after the last.
+    let mut after = 0;
+    for &k in caps {
+        if k < after || tokens[k].line != LineStyle::Prose || !name_word(text, &tokens[k]) {
             continue;
         }
         // Runs are found left to right, so only the right edge is needed.
@@ -1163,7 +1262,7 @@ fn surnames(text: &str, tokens: &[Token], mentions: &[Mention]) -> HashSet<Strin
         if right > k && !whole.contains(&(k, right)) {
             out.insert(normalize::fold_token(tok(text, &tokens[right])));
         }
-        k = right + 1;
+        after = right + 1;
     }
     out
 }

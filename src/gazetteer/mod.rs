@@ -150,7 +150,7 @@ fn record_u32(record: &[u8], at: usize) -> u32 {
 }
 
 /// Keys memoised per thread before the memo is cleared (about 5 MB).
-const MEMO_CAPACITY: usize = 100_000;
+pub const MEMO_CAPACITY: usize = 100_000;
 
 /// What the name index says about one word of text as the first word of a
 /// name (see [`Gazetteer::first_word`]).
@@ -160,21 +160,44 @@ pub struct FirstWord {
     exact: Option<u64>,
     /// Index value of its loose form, likewise.
     loose: Option<u64>,
+    /// The folded key packed by [`crate::memo::pack`], when it has at most
+    /// [`crate::memo::SHORT`] bytes.
+    folded: Option<u128>,
     /// Length of the folded key in bytes (0: the word folds to nothing).
     pub folded_len: usize,
 }
 
-/// The memo of one thread: the gazetteer it belongs to, index values by
-/// key, and first-word results by the word as written.
+impl FirstWord {
+    /// Whether the word's folded key, or its loose form, names places or
+    /// starts longer names.
+    pub fn starts_names(&self) -> bool {
+        self.exact.is_some() || self.loose.is_some()
+    }
+
+    /// Append the word's folded key to `out`, when it is short enough to be
+    /// kept here (at most [`crate::memo::SHORT`] bytes); `false` otherwise.
+    pub fn push_folded(&self, out: &mut String) -> bool {
+        let Some(k) = self.folded else { return false };
+        match std::str::from_utf8(&k.to_le_bytes()[..self.folded_len]) {
+            Ok(s) => {
+                out.push_str(s);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// The memo of one thread: the gazetteer it belongs to, and index values by
+/// key.
 struct Memo {
     owner: u64,
     keys: WordMap<Option<u64>>,
-    words: WordMap<FirstWord>,
 }
 
 impl Default for Memo {
     fn default() -> Memo {
-        Memo { owner: 0, keys: WordMap::new(MEMO_CAPACITY), words: WordMap::new(MEMO_CAPACITY) }
+        Memo { owner: 0, keys: WordMap::new(MEMO_CAPACITY) }
     }
 }
 
@@ -184,7 +207,6 @@ impl Memo {
         if self.owner != id {
             self.owner = id;
             self.keys.clear();
-            self.words.clear();
         }
         self
     }
@@ -563,18 +585,9 @@ impl Gazetteer {
 
     /// What the name index says about `word`, as written in text, as the
     /// first word of a name: whether its folded key or the loose form of it
-    /// names places or starts longer names. Memoised per thread by the word
-    /// as written, so a repeated word is neither folded nor looked up again.
+    /// names places or starts longer names. Not memoised here: the matcher
+    /// memoises it per thread with its own facts about the word.
     pub fn first_word(&self, word: &str) -> FirstWord {
-        MEMO.with(|memo| {
-            memo.borrow_mut()
-                .for_owner(self.id)
-                .words
-                .get_or_insert_with(word.as_bytes(), || self.first_word_uncached(word))
-        })
-    }
-
-    fn first_word_uncached(&self, word: &str) -> FirstWord {
         let mut key = String::with_capacity(word.len());
         normalize::fold_token_into(word, &mut key);
         if key.is_empty() {
@@ -583,7 +596,18 @@ impl Gazetteer {
         let get = |k: &[u8]| if self.may_start(k) { self.fst.get(k) } else { None };
         let mut loose = Vec::with_capacity(key.len() + 1);
         loose_index_key(&key, &mut loose);
-        FirstWord { exact: get(key.as_bytes()), loose: get(&loose), folded_len: key.len() }
+        FirstWord {
+            exact: get(key.as_bytes()),
+            loose: get(&loose),
+            folded: crate::memo::pack(key.as_bytes()),
+            folded_len: key.len(),
+        }
+    }
+
+    /// A number that tells this gazetteer from every other one loaded in the
+    /// process, for memos kept across calls.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The lookup of a first word's folded key (`loose`: of its loose form).
