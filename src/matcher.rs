@@ -742,9 +742,7 @@ impl<'g> Matcher<'g> {
             // The folded key is needed from here on: for the mention, and to
             // extend the name.
             s.key.clear();
-            if !first.push_folded(&mut s.key) {
-                fold_token_into(tok(text, &tokens[i]), &mut s.key);
-            }
+            fold_token_into(tok(text, &tokens[i]), &mut s.key);
         }
         let mut j = i;
         loop {

@@ -153,38 +153,34 @@ fn record_u32(record: &[u8], at: usize) -> u32 {
 pub const MEMO_CAPACITY: usize = 100_000;
 
 /// What the name index says about one word of text as the first word of a
-/// name (see [`Gazetteer::first_word`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// name (see [`Gazetteer::first_word`]). Small (24 bytes): the matcher keeps
+/// one per distinct word in a memo that is probed for every capitalised word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FirstWord {
-    /// Index value of the word's folded key, when some name starts with it.
-    exact: Option<u64>,
+    /// Index value of the word's folded key, when some name starts with it;
+    /// [`NO_VALUE`] otherwise.
+    exact: u64,
     /// Index value of its loose form, likewise.
-    loose: Option<u64>,
-    /// The folded key packed by [`crate::memo::pack`], when it has at most
-    /// [`crate::memo::SHORT`] bytes.
-    folded: Option<u128>,
+    loose: u64,
     /// Length of the folded key in bytes (0: the word folds to nothing).
     pub folded_len: usize,
+}
+
+/// [`FirstWord`]'s "no index value": values are a posting offset with the
+/// prefix bit, far below this in any index that can be built.
+const NO_VALUE: u64 = u64::MAX;
+
+impl Default for FirstWord {
+    fn default() -> FirstWord {
+        FirstWord { exact: NO_VALUE, loose: NO_VALUE, folded_len: 0 }
+    }
 }
 
 impl FirstWord {
     /// Whether the word's folded key, or its loose form, names places or
     /// starts longer names.
     pub fn starts_names(&self) -> bool {
-        self.exact.is_some() || self.loose.is_some()
-    }
-
-    /// Append the word's folded key to `out`, when it is short enough to be
-    /// kept here (at most [`crate::memo::SHORT`] bytes); `false` otherwise.
-    pub fn push_folded(&self, out: &mut String) -> bool {
-        let Some(k) = self.folded else { return false };
-        match std::str::from_utf8(&k.to_le_bytes()[..self.folded_len]) {
-            Ok(s) => {
-                out.push_str(s);
-                true
-            }
-            Err(_) => false,
-        }
+        self.exact != NO_VALUE || self.loose != NO_VALUE
     }
 }
 
@@ -593,15 +589,12 @@ impl Gazetteer {
         if key.is_empty() {
             return FirstWord::default();
         }
-        let get = |k: &[u8]| if self.may_start(k) { self.fst.get(k) } else { None };
+        // A value equal to NO_VALUE (only a corrupt index has one) reads as
+        // no value: no candidates, as a corrupt offset gives.
+        let get = |k: &[u8]| if self.may_start(k) { self.fst.get(k).unwrap_or(NO_VALUE) } else { NO_VALUE };
         let mut loose = Vec::with_capacity(key.len() + 1);
         loose_index_key(&key, &mut loose);
-        FirstWord {
-            exact: get(key.as_bytes()),
-            loose: get(&loose),
-            folded: crate::memo::pack(key.as_bytes()),
-            folded_len: key.len(),
-        }
+        FirstWord { exact: get(key.as_bytes()), loose: get(&loose), folded_len: key.len() }
     }
 
     /// A number that tells this gazetteer from every other one loaded in the
@@ -613,7 +606,8 @@ impl Gazetteer {
     /// The lookup of a first word's folded key (`loose`: of its loose form).
     /// Gives what [`Gazetteer::lookup`] gives for that key.
     pub fn first_lookup(&self, word: &FirstWord, loose: bool) -> Lookup<'_> {
-        self.lookup_value(if loose { word.loose } else { word.exact })
+        let value = if loose { word.loose } else { word.exact };
+        self.lookup_value((value != NO_VALUE).then_some(value))
     }
 
     /// Look up a loose key (see [`normalize::loose_key`]).
