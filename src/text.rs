@@ -78,6 +78,12 @@ const NON_FINAL_ABBREVIATIONS: &[&str] = &[
     "oct", "nov", "dec", "prof", "sr", "jr", "vs", "approx", "est", "inc", "corp", "co", "ltd", "u", "e", "i",
 ];
 
+/// [`NON_FINAL_ABBREVIATIONS`] as a set.
+fn non_final_abbreviations() -> &'static WordSet {
+    static S: std::sync::OnceLock<WordSet> = std::sync::OnceLock::new();
+    S.get_or_init(|| WordSet::new(NON_FINAL_ABBREVIATIONS))
+}
+
 /// Abbreviations that join the next word of a place name (`St. Louis`).
 const JOINING_ABBREVIATIONS: &[&str] = &["st", "mt", "ft", "pt", "ste"];
 
@@ -184,9 +190,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         // ASCII punctuation that cannot extend it (most words of news text).
         let fast = if b < 0x80 {
             let (j, seen) = alnum_run(bytes, i);
+            // A period ends the word too unless the word is one character:
+            // only "X." can start a dotted abbreviation ("U.S.").
             let plain_end = match bytes.get(j) {
                 None => true,
-                Some(&n) => n < 0x80 && !matches!(n, b'.' | b'\'' | b'`'),
+                Some(b'.') => j - start > 1,
+                Some(&n) => n < 0x80 && !matches!(n, b'\'' | b'`'),
             };
             plain_end.then(|| {
                 let case = if class & (UPPER | LOWER) == 0 {
@@ -257,7 +266,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         if bytes.get(i) == Some(&b'.')
             && case != Case::Lower
             && word.len() <= 6
-            && NON_FINAL_ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+            && non_final_abbreviations().contains(word)
         {
             i += 1;
         }
