@@ -83,14 +83,12 @@ impl Default for ResolveOptions {
 pub const THRESHOLD: f64 = 2.4;
 
 /// The decision for one mention.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Decision<'g> {
     /// The chosen place, or `None` when the mention is kept unresolved.
     pub place: Option<Place<'g>>,
     /// Confidence in `[0, 1]`.
     pub confidence: f64,
-    /// Other candidates with their confidence, best first (at most 10).
-    pub alternatives: Vec<(Place<'g>, f64)>,
 }
 
 /// A scored candidate, for `geoevent resolve`.
@@ -340,7 +338,7 @@ impl<'g> Resolver<'g> {
                 })
                 .collect();
         }
-        if std::env::var_os("GEOEVENT_DEBUG").is_some() {
+        if debug() {
             for (gi, grp) in groups.iter().enumerate() {
                 let m = &mentions[grp.members[0]];
                 let cands: Vec<String> = grp
@@ -359,32 +357,23 @@ impl<'g> Resolver<'g> {
         let mut group_decision: Vec<Decision<'g>> = Vec::with_capacity(groups.len());
         for (gi, grp) in groups.iter().enumerate() {
             let t = &totals[gi];
-            let mut order: Vec<usize> = (0..t.len()).collect();
-            order.sort_by(|a, b| t[*b].total_cmp(&t[*a]).then(a.cmp(b)));
             let z: f64 = t.iter().map(|s| s.exp()).sum();
-            let best = order.first().map(|&ci| (ci, t[ci]));
+            // The highest total; the first candidate of equal ones.
+            let best = t.iter().copied().enumerate().reduce(|a, b| if b.1.total_cmp(&a.1).is_gt() { b } else { a });
             let cue_only = grp.cues.populated || grp.cues.admin || grp.cues.admin2;
             let decision = match best {
                 Some((ci, score)) if score >= self.options.threshold => {
                     let place = grp.candidates[ci].1;
                     let share = score.exp() / z;
                     let conf = share * sigmoid(2.0 * (score - self.options.threshold) + 1.0);
-                    Decision {
-                        place: Some(place),
-                        confidence: conf,
-                        alternatives: order[1..]
-                            .iter()
-                            .take(10)
-                            .map(|&cj| (grp.candidates[cj].1, t[cj].exp() / z))
-                            .collect(),
-                    }
+                    Decision { place: Some(place), confidence: conf }
                 }
-                _ if cue_only => Decision { place: None, confidence: 0.0, alternatives: Vec::new() },
-                _ => Decision { place: None, confidence: -1.0, alternatives: Vec::new() },
+                _ if cue_only => Decision { place: None, confidence: 0.0 },
+                _ => Decision { place: None, confidence: -1.0 },
             };
             group_decision.push(decision);
         }
-        group_of.iter().map(|&gi| group_decision[gi].clone()).collect()
+        group_of.iter().map(|&gi| group_decision[gi]).collect()
     }
 }
 
@@ -408,6 +397,13 @@ const NEAR_M: f64 = 50_000.0;
 /// margin far above the rounding error of either.
 fn approx_lat_m(a: LonLat, b: LonLat) -> f64 {
     6_371_008.8 * (1.0 - 1e-9) * (b.lat - a.lat).to_radians().abs()
+}
+
+/// Whether `GEOEVENT_DEBUG` is set: the resolver then prints its scores.
+/// Read once (reading the environment takes a lock and allocates).
+fn debug() -> bool {
+    static DEBUG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *DEBUG.get_or_init(|| std::env::var_os("GEOEVENT_DEBUG").is_some())
 }
 
 fn sigmoid(x: f64) -> f64 {
