@@ -552,6 +552,9 @@ impl Matcher<'_> {
                 _ => Strength::Weak,
             };
             best = best.max(s);
+            if best == Strength::Division {
+                break; // none is stronger
+            }
         }
         best
     }
@@ -1085,7 +1088,7 @@ impl<'g> Matcher<'g> {
                 }
             }
             if m.first_token == m.last_token {
-                if surnames.contains(&m.key) {
+                if surnames.get(m.key.as_bytes()).is_some() {
                     m.cues.surname = true;
                 }
                 if first.case == Case::Title && is_common_word(&m.key) {
@@ -1246,9 +1249,10 @@ fn run_right(text: &str, tokens: &[Token], b: usize) -> usize {
 /// Last words of multi-word capitalised names in the text that no mention
 /// covers whole: "Haider al-Abadi" gives "abadi", "Mike Pregent" "pregent".
 /// `caps`: the indices of the capitalised tokens, in order.
-fn surnames(text: &str, tokens: &[Token], caps: &[usize], mentions: &[Mention]) -> HashSet<String> {
+fn surnames(text: &str, tokens: &[Token], caps: &[usize], mentions: &[Mention]) -> WordMap<()> {
     let whole: HashSet<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
-    let mut out = HashSet::default();
+    let mut out = WordMap::default();
+    let mut key = String::new();
     // Runs start at capitalised words; the next one starts after the last.
     let mut after = 0;
     for &k in caps {
@@ -1258,7 +1262,9 @@ fn surnames(text: &str, tokens: &[Token], caps: &[usize], mentions: &[Mention]) 
         // Runs are found left to right, so only the right edge is needed.
         let right = run_right(text, tokens, k);
         if right > k && !whole.contains(&(k, right)) {
-            out.insert(normalize::fold_token(tok(text, &tokens[right])));
+            key.clear();
+            fold_token_into(tok(text, &tokens[right]), &mut key);
+            out.insert(key.as_bytes(), ());
         }
         after = right + 1;
     }
