@@ -574,6 +574,8 @@ pub struct Matcher<'g> {
 }
 
 struct Scratch {
+    /// The thread's [`WORDS`] memo, taken for the call.
+    words: WordMap<WordInfo>,
     key: String,
     loose: Vec<u8>,
     /// The facts of the token last looked up, by token index: the exact and
@@ -631,7 +633,19 @@ impl<'g> Matcher<'g> {
 
     /// Find the mentions in `text`, whose tokens are `tokens`.
     pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
-        let mut scratch = Scratch { key: String::with_capacity(64), loose: Vec::with_capacity(64), first: None };
+        // The memo is taken out of the thread-local for the call (one access
+        // per document, not one per word) and put back at the end.
+        let id = self.gazetteer.id();
+        let words = WORDS.with(|w| {
+            let (owner, map) = &mut *w.borrow_mut();
+            if *owner != id {
+                *owner = id;
+                map.clear();
+            }
+            // A call that panics leaves this empty map, bounded likewise.
+            std::mem::replace(map, WordMap::new(MEMO_CAPACITY))
+        });
+        let mut scratch = Scratch { words, key: String::with_capacity(64), loose: Vec::with_capacity(64), first: None };
         let mut out = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -645,7 +659,7 @@ impl<'g> Matcher<'g> {
                 i += 1;
                 continue;
             }
-            let info = self.word_info(tok(text, t));
+            let info = self.word_info(&mut scratch.words, tok(text, t));
             scratch.first = Some((i, info));
             if info.bits & word::CONTRACTION != 0 || info.starts_nothing() {
                 i += 1;
@@ -686,21 +700,16 @@ impl<'g> Matcher<'g> {
         // so they need not walk every token.
         let caps: Vec<usize> =
             (0..tokens.len()).filter(|&k| matches!(tokens[k].case, Case::Title | Case::Upper)).collect();
+        WORDS.with(|w| w.borrow_mut().1 = std::mem::take(&mut scratch.words));
         self.state_abbreviations(text, tokens, &mut out);
         self.cue_only_mentions(text, tokens, &caps, &mut out);
         self.filter(text, tokens, &caps, out)
     }
 
-    /// The [`WordInfo`] of `w`, memoised per thread.
-    fn word_info(&self, w: &str) -> WordInfo {
-        WORDS.with(|words| {
-            let (owner, map) = &mut *words.borrow_mut();
-            if *owner != self.gazetteer.id() {
-                *owner = self.gazetteer.id();
-                map.clear();
-            }
-            map.get_or_insert_with(w.as_bytes(), || self.describe(w))
-        })
+    /// The [`WordInfo`] of `w`, memoised (in the thread's memo, which
+    /// `words` holds for the call).
+    fn word_info(&self, words: &mut WordMap<WordInfo>, w: &str) -> WordInfo {
+        words.get_or_insert_with(w.as_bytes(), || self.describe(w))
     }
 
     /// The [`WordInfo`] of `w`, computed.
@@ -727,7 +736,7 @@ impl<'g> Matcher<'g> {
         let first = match s.first {
             Some((k, info)) if k == i => info.first,
             _ => {
-                let info = self.word_info(tok(text, &tokens[i]));
+                let info = self.word_info(&mut s.words, tok(text, &tokens[i]));
                 s.first = Some((i, info));
                 info.first
             }
