@@ -393,6 +393,10 @@ fn approx_m(a: LonLat, b: LonLat) -> f64 {
 /// Closer than this (in meters), a place is next to another of the document.
 const NEAR_M: f64 = 50_000.0;
 
+/// Farther than this (in meters) from all others, a place is far away; no
+/// step of the closeness bonus lies beyond it.
+const FAR_M: f64 = 1_500_000.0;
+
 /// A lower bound of [`approx_m`]: its north-south part alone, shrunk by a
 /// margin far above the rounding error of either.
 fn approx_lat_m(a: LonLat, b: LonLat) -> f64 {
@@ -530,8 +534,11 @@ impl<'g> Context<'g> {
                         break;
                     }
                     // The north-south distance alone is too far: skip the
-                    // cosine. (`nearest` is the same minimum either way.)
-                    if approx_lat_m(here, *p) >= nearest {
+                    // cosine. Beyond FAR_M the distance only counts as "far":
+                    // `nearest` may then stay above the true minimum, but on
+                    // the same side of every step below.
+                    let lat_m = approx_lat_m(here, *p);
+                    if lat_m >= nearest || lat_m > FAR_M {
                         continue;
                     }
                     nearest = nearest.min(approx_m(here, *p));
@@ -539,7 +546,7 @@ impl<'g> Context<'g> {
             }
             // A lone far-away candidate in a document whose places cluster
             // elsewhere ("Hamas" as Hamm, Germany, in a Middle East story).
-            if others >= 2 && nearest > 1_500_000.0 && !supported {
+            if others >= 2 && nearest > FAR_M && !supported {
                 b -= 1.0;
             }
             b += if nearest < NEAR_M {
