@@ -291,15 +291,14 @@ impl<'g> Resolver<'g> {
             let any_country = grp.candidates.iter().any(|(_, place, _)| place.kind == Kind::Country);
             // A province named after its capital: the city, unless a cue
             // says province ("Geneva", "Kirkuk").
+            let divisions: Vec<&Place<'g>> =
+                grp.candidates.iter().map(|(_, a, _)| a).filter(|a| a.kind == Kind::Admin1).collect();
             let capitals: Vec<u32> = grp
                 .candidates
                 .iter()
+                .filter(|_| !divisions.is_empty())
                 .filter(|(_, c, _)| c.kind.is_populated())
-                .filter(|(_, c, _)| {
-                    grp.candidates
-                        .iter()
-                        .any(|(_, a, _)| a.kind == Kind::Admin1 && a.country == c.country && a.name == c.admin1)
-                })
+                .filter(|(_, c, _)| divisions.iter().any(|a| a.country == c.country && a.name == c.admin1))
                 .map(|(p, _, _)| p.place)
                 .collect();
             for (p, place, s) in &mut grp.candidates {
