@@ -7,12 +7,16 @@
 #   scripts/bench.sh [CORPUS.ndjson]
 #
 # CORPUS defaults to the LGL + TR-News benchmark texts in ../shared/eval (real
-# news text, 706 articles, 1.4 MB), repeated 20 times (27 MB).
+# news text, 706 articles, 1.4 MB), repeated 20 times (27 MB). geoevent is
+# built with `cargo build --release` unless GEOEVENT names a binary to use
+# instead (to compare two builds on one machine, as scripts/bench_peers.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-cargo build --release --quiet
-bin="$root/target/release/geoevent"
+if [ -z "${GEOEVENT:-}" ]; then
+  cargo build --release --quiet
+fi
+bin="${GEOEVENT:-$root/target/release/geoevent}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
