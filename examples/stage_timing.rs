@@ -1,9 +1,13 @@
 //! Developer tool: time each stage of the place pipeline on an NDJSON corpus.
-//! `cargo run --release --example stage_timing -- CORPUS.ndjson`
+//! `cargo run --release --example stage_timing -- CORPUS.ndjson`; set
+//! `STAGE` to `tokenize`, `match` or `full` for one stage, or to `split` for
+//! the baselines of the tokenizer (bare word splitting, byte by byte and by
+//! 64-byte bitmasks).
 
 use std::time::Instant;
 
 use geoevent::matcher::{MatchOptions, Matcher};
+use geoevent::swar::Classes;
 use geoevent::text::tokenize;
 use geoevent::{Gazetteer, Geoparser, Options};
 
@@ -30,6 +34,12 @@ fn main() {
         let t = s.elapsed().as_secs_f64() / 3.0;
         println!("{name:<12} {:>7.1} MB/s  ({n} items)", mb / t);
     };
+    if std::env::var("STAGE").as_deref() == Ok("split") {
+        // Baselines for the tokenizer: how fast bare word splitting can go.
+        time("split-bytes", &|d| split_bytes(d));
+        time("split-bitmask", &|d| split_bitmask(d));
+        return;
+    }
     if std::env::var("STAGE").as_deref() == Ok("tokenize") {
         time("tokenize", &|d| tokenize(d).len());
         return;
@@ -45,4 +55,61 @@ fn main() {
     time("tokenize", &|d| tokenize(d).len());
     time("+match", &|d| matcher.find(d, &tokenize(d)).len());
     time("full", &|d| parser.places(d).len());
+}
+
+/// Runs of ASCII letters and digits, found a byte at a time: the number of
+/// words.
+fn split_bytes(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut words: Vec<(usize, usize)> = Vec::with_capacity(b.len() / 5);
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        words.push((start, i));
+    }
+    words.len()
+}
+
+/// The same runs, found from a bitmask of 64 bytes at a time (word starts
+/// and ends are the mask's 0-1 and 1-0 transitions): the number of words.
+fn split_bitmask(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut words: Vec<(usize, usize)> = Vec::with_capacity(b.len() / 5);
+    let (mut base, mut carry, mut start) = (0, 0u64, 0);
+    while base < b.len() {
+        let mut mask = 0u64;
+        for k in 0..8 {
+            let mut w = [0u8; 8];
+            let from = (base + 8 * k).min(b.len());
+            let to = (from + 8).min(b.len());
+            w[..to - from].copy_from_slice(&b[from..to]);
+            let alnum = Classes::of(u64::from_le_bytes(w)).alnum();
+            // The high bit of each byte, gathered into 8 bits.
+            mask |= (((alnum >> 7) & 0x0101_0101_0101_0101).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+        }
+        let shifted = mask << 1 | carry;
+        let mut edges = (mask & !shifted) | (!mask & shifted);
+        while edges != 0 {
+            let p = edges.trailing_zeros() as usize;
+            edges &= edges - 1;
+            if mask >> p & 1 == 1 {
+                start = base + p;
+            } else {
+                words.push((start, base + p));
+            }
+        }
+        carry = mask >> 63;
+        base += 64;
+    }
+    if carry == 1 {
+        words.push((start, b.len()));
+    }
+    words.len()
 }
