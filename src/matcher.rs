@@ -647,6 +647,9 @@ impl<'g> Matcher<'g> {
         });
         let mut scratch = Scratch { words, key: String::with_capacity(64), loose: Vec::with_capacity(64), first: None };
         let mut out = Vec::new();
+        // Which capitalised tokens are name words: known from the memo for
+        // those the loop looks up, from the word list for the others.
+        let (mut known, mut names) = (Bits::new(tokens.len()), Bits::new(tokens.len()));
         let mut i = 0;
         while i < tokens.len() {
             let t = &tokens[i];
@@ -661,6 +664,12 @@ impl<'g> Matcher<'g> {
             }
             let info = self.word_info(&mut scratch.words, tok(text, t));
             scratch.first = Some((i, info));
+            if t.case != Case::Lower {
+                known.set(i);
+                if info.bits & word::FUNCTION == 0 {
+                    names.set(i);
+                }
+            }
             if info.bits & word::CONTRACTION != 0 || info.starts_nothing() {
                 i += 1;
                 continue;
@@ -698,11 +707,18 @@ impl<'g> Matcher<'g> {
         }
         // The passes below start only at capitalised words: their indices,
         // so they need not walk every token.
-        let caps: Vec<usize> =
-            (0..tokens.len()).filter(|&k| matches!(tokens[k].case, Case::Title | Case::Upper)).collect();
+        let mut caps = Caps { list: Vec::new(), names };
+        for (k, t) in tokens.iter().enumerate() {
+            if matches!(t.case, Case::Title | Case::Upper) {
+                caps.list.push(k);
+                if !known.get(k) && !function_words().contains(tok(text, t)) {
+                    caps.names.set(k);
+                }
+            }
+        }
         WORDS.with(|w| w.borrow_mut().1 = std::mem::take(&mut scratch.words));
         self.state_abbreviations(text, tokens, &mut out);
-        self.cue_only_mentions(text, tokens, &caps, &mut out);
+        self.cue_only_mentions(text, tokens, &caps.list, &mut out);
         self.filter(text, tokens, &caps, out)
     }
 
@@ -995,7 +1011,7 @@ impl<'g> Matcher<'g> {
         out.sort_by_key(|m| m.start);
     }
 
-    fn filter(&self, text: &str, tokens: &[Token], caps: &[usize], mentions: Vec<Mention>) -> Vec<Mention> {
+    fn filter(&self, text: &str, tokens: &[Token], caps: &Caps, mentions: Vec<Mention>) -> Vec<Mention> {
         let surnames = surnames(text, tokens, caps, &mentions);
         let mut kept: Vec<Mention> = Vec::with_capacity(mentions.len());
         let mut headline_doubts: HashSet<usize> = HashSet::default();
@@ -1068,7 +1084,7 @@ impl<'g> Matcher<'g> {
             // Part of a longer capitalised name. In headlines every word is
             // capitalised, so there it only counts when prose does not name
             // the place on its own.
-            if self.inside_longer_name(text, tokens, &m) {
+            if self.inside_longer_name(text, tokens, &caps.names, &m) {
                 if prose {
                     continue;
                 }
@@ -1128,8 +1144,8 @@ impl<'g> Matcher<'g> {
     /// place (country, first-level division, large city, by its own name)
     /// stays a mention inside an institution's name ("Texas Department of
     /// Transportation", "U.S. Attorney"), unless it reads as a first name.
-    fn inside_longer_name(&self, text: &str, tokens: &[Token], m: &Mention) -> bool {
-        let (left, right) = run_bounds(text, tokens, m.first_token, m.last_token);
+    fn inside_longer_name(&self, text: &str, tokens: &[Token], names: &Bits, m: &Mention) -> bool {
+        let (left, right) = run_bounds(text, tokens, names, m.first_token, m.last_token);
         if (left, right) == (m.first_token, m.last_token) {
             return false;
         }
@@ -1207,31 +1223,51 @@ fn name_particles() -> &'static WordSet {
     S.get_or_init(|| WordSet::new(&["al", "el", "bin", "ibn", "abu", "bint"]))
 }
 
-/// A token that can be part of a multi-word proper name.
-fn name_word(text: &str, t: &Token) -> bool {
-    matches!(t.case, Case::Title | Case::Upper) && !function_words().contains(tok(text, t))
+/// The capitalised tokens of a text: their indices in order, and which are
+/// name words (not function words): tokens that can be part of a
+/// multi-word proper name.
+struct Caps {
+    list: Vec<usize>,
+    names: Bits,
+}
+
+/// One bit per token.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn set(&mut self, k: usize) {
+        self.0[k / 64] |= 1 << (k % 64);
+    }
+
+    fn get(&self, k: usize) -> bool {
+        self.0.get(k / 64).is_some_and(|w| w >> (k % 64) & 1 == 1)
+    }
 }
 
 /// The capitalised run around tokens `a..=b`: neighbours joined by a space
 /// or hyphen that are capitalised words (a sentence-initial word on the left
 /// does not count: it is capitalised anyway).
-fn run_bounds(text: &str, tokens: &[Token], a: usize, b: usize) -> (usize, usize) {
+fn run_bounds(text: &str, tokens: &[Token], names: &Bits, a: usize, b: usize) -> (usize, usize) {
     let mut left = a;
     while left > 0 {
         let p = &tokens[left - 1];
         let joined = matches!(p.gap, Gap::Space | Gap::Hyphen);
         let particle = p.case == Case::Lower && name_particles().contains(tok(text, p));
-        if joined && ((name_word(text, p) && !p.sentence_start) || particle) {
+        if joined && ((names.get(left - 1) && !p.sentence_start) || particle) {
             left -= 1;
         } else {
             break;
         }
     }
-    (left, run_right(text, tokens, b))
+    (left, run_right(text, tokens, names, b))
 }
 
 /// The last token of the capitalised run that continues from token `b`.
-fn run_right(text: &str, tokens: &[Token], b: usize) -> usize {
+fn run_right(text: &str, tokens: &[Token], names: &Bits, b: usize) -> usize {
     let mut right = b;
     while right + 1 < tokens.len() {
         let t = &tokens[right];
@@ -1240,12 +1276,12 @@ fn run_right(text: &str, tokens: &[Token], b: usize) -> usize {
         if !joined {
             break;
         }
-        if name_word(text, n) {
+        if names.get(right + 1) {
             right += 1;
         } else if n.case == Case::Lower
             && (name_particles().contains(tok(text, n)) || matches!(tok(text, n), "van" | "von" | "de" | "da"))
             && matches!(n.gap, Gap::Space | Gap::Hyphen)
-            && tokens.get(right + 2).is_some_and(|nn| name_word(text, nn))
+            && names.get(right + 2)
         {
             right += 2;
         } else {
@@ -1257,19 +1293,19 @@ fn run_right(text: &str, tokens: &[Token], b: usize) -> usize {
 
 /// Last words of multi-word capitalised names in the text that no mention
 /// covers whole: "Haider al-Abadi" gives "abadi", "Mike Pregent" "pregent".
-/// `caps`: the indices of the capitalised tokens, in order.
-fn surnames(text: &str, tokens: &[Token], caps: &[usize], mentions: &[Mention]) -> WordMap<()> {
+/// `caps`: the capitalised tokens.
+fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> WordMap<()> {
     let whole: HashSet<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
     let mut out = WordMap::default();
     let mut key = String::new();
     // Runs start at capitalised words; the next one starts after the last.
     let mut after = 0;
-    for &k in caps {
-        if k < after || tokens[k].line != LineStyle::Prose || !name_word(text, &tokens[k]) {
+    for &k in &caps.list {
+        if k < after || tokens[k].line != LineStyle::Prose || !caps.names.get(k) {
             continue;
         }
         // Runs are found left to right, so only the right edge is needed.
-        let right = run_right(text, tokens, k);
+        let right = run_right(text, tokens, &caps.names, k);
         if right > k && !whole.contains(&(k, right)) {
             key.clear();
             fold_token_into(tok(text, &tokens[right]), &mut key);
