@@ -52,8 +52,10 @@ pub struct PlaceMention<'g> {
     pub method: Method,
     /// Radius of uncertainty in km for relative placements.
     pub uncertainty_km: Option<f64>,
-    /// The relative statement that placed it, if any.
-    pub relative: Option<(RelativePhrase, Place<'g>)>,
+    /// The relative statement that placed it, if any, with its anchor.
+    /// Boxed: few mentions have one, and a document can have millions of
+    /// mentions.
+    pub relative: Option<Box<(RelativePhrase, Place<'g>)>>,
 }
 
 /// Options of the place pipeline.
@@ -126,6 +128,8 @@ impl<'g> Geoparser<'g> {
                 places.push(p);
             }
         }
+        // Not needed any more: a long document's mentions take room.
+        drop(mentions);
         let relatives = self.place_relatives(text, &mut places);
         places.sort_by_key(|p| p.byte_start);
         let mut offsets = CharOffsets::new(text);
@@ -177,7 +181,7 @@ impl<'g> Geoparser<'g> {
                     score: Some(0.5),
                     method: Method::Relative,
                     uncertainty_km: Some(uncertainty),
-                    relative: Some((rel, place)),
+                    relative: Some(Box::new((rel, place))),
                 },
             ));
         }

@@ -107,7 +107,7 @@ pub fn feature<'a>(doc_id: &'a str, p: &'a PlaceMention<'_>) -> (Geometry, Place
         Some(g) => (Some(g.id), g.name, g.kind.as_str(), non_empty(g.country), non_empty(g.admin1), g.population),
         None => {
             let kind = if p.method == Method::Relative { "relative" } else { "unknown" };
-            let country = p.relative.as_ref().and_then(|(_, a)| non_empty(a.country));
+            let country = p.relative.as_ref().and_then(|r| non_empty(r.1.country));
             (None, p.surface.as_str(), kind, country, None, None)
         }
     };
