@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A 200 MB document on a single line: geoevent must finish, exit 0, report
 # nothing on stderr and find places (tests/it covers the small bad inputs;
-# this one is too big for the debug test binary).
+# this one is too big for the debug test binary). Then `extract` on its
+# first quarter, which must write its layers and find the distance claims
+# within ten minutes: a step that scanned every place once per claim made
+# this take hours, and is caught here (it takes seconds).
 #
 #   scripts/check_big_input.sh [MEGABYTES]
 set -euo pipefail
@@ -33,3 +36,22 @@ fi
 n=$(wc -l < "$work/out.ndjson")
 [ "$n" -gt 1000 ] || { echo "only $n places found" >&2; exit 1; }
 echo "${mb} MB on one line: $n places, $(cat "$work/time")"
+
+# extract on the first quarter (a quarter keeps the peak memory near 2 GB).
+head -c $((mb * 250000)) "$work/big.txt" > "$work/quarter.txt"
+mkdir "$work/layers"
+if ! timeout 600 /usr/bin/time -f "%e s, peak RSS %M KiB" -o "$work/time" \
+  target/release/geoevent extract --format ndjson -o "$work/layers/" "$work/quarter.txt" 2> "$work/err"; then
+  echo "extract did not finish within 10 minutes (or failed):" >&2
+  head "$work/err" >&2
+  exit 1
+fi
+if [ -s "$work/err" ]; then
+  echo "stderr not empty:" >&2
+  head "$work/err" >&2
+  exit 1
+fi
+n=$(wc -l < "$work/layers/distance_claims.geojsonl")
+[ "$n" -gt 1000 ] || { echo "extract: only $n distance claims found" >&2; exit 1; }
+[ -s "$work/layers/events.geojsonl" ] || { echo "extract: no events" >&2; exit 1; }
+echo "$((mb / 4)) MB on one line, extract: $n distance claims, $(cat "$work/time")"

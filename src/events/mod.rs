@@ -871,8 +871,11 @@ fn distance_claims<'g>(doc_id: &str, text: &str, analysis: &Analysis<'g>) -> Vec
         let (Some(km), Some((ts, te))) = (r.distance_km, r.target) else { continue };
         let Some(anchor) = analysis.places.get(*anchor_idx) else { continue };
         let Some(from) = anchor.place else { continue };
-        let Some(to) = analysis.places.iter().find(|p| p.byte_start < te && ts < p.byte_end).and_then(|p| p.place)
-        else {
+        // Places are in text order and do not overlap: the first one that
+        // ends after the target starts is the only one that can overlap it.
+        // (A scan of all places per claim made a long document quadratic.)
+        let k = analysis.places.partition_point(|p| p.byte_end <= ts);
+        let Some(to) = analysis.places.get(k).filter(|p| p.byte_start < te).and_then(|p| p.place) else {
             continue;
         };
         out.push(claim(doc_id, text, r, from, to, km, anchor.byte_end, &mut offsets));

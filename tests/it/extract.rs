@@ -87,6 +87,34 @@ fn distance_claims_report_both_distances_and_the_direction() {
 }
 
 #[test]
+fn each_distance_claim_finds_its_own_target_among_many_places() {
+    // Three claims from one anchor in a document of many places: each is
+    // paired with the place its phrase follows, not a neighbour's.
+    let dir = scratch();
+    let text = "Officials in Baghdad and Basra met on Monday. Fallujah, about 50 km west of Baghdad, was quiet, \
+        while Tikrit, some 140 km north of Baghdad, saw clashes near Samarra and Baiji. Kirkuk, around 240 km \
+        north of Baghdad, reported no incidents; Erbil and Mosul stayed calm.";
+    let path = dir.path().join("claims.txt");
+    std::fs::write(&path, text).expect("write");
+    let out = geoevent(&dir).args(["extract", "--layer", "distance-claims"]).arg(&path).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fs = features(&out.stdout);
+    let pairs: Vec<(f64, String, String)> = fs
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (p["reported_km"].as_f64().unwrap_or(0.0), p["from_id"].to_string(), p["to_id"].to_string())
+        })
+        .collect();
+    assert_eq!(pairs.len(), 3, "{pairs:?}");
+    // Baghdad gn:98182; Fallujah gn:99454, Tikrit gn:90150, Kirkuk gn:94787.
+    for (km, to) in [(50.0, "\"gn:99454\""), (140.0, "\"gn:90150\""), (240.0, "\"gn:94787\"")] {
+        let claim = pairs.iter().find(|(k, _, _)| *k == km).unwrap_or_else(|| panic!("{km} km claim in {pairs:?}"));
+        assert_eq!((claim.1.as_str(), claim.2.as_str()), ("\"gn:98182\"", to), "{km} km");
+    }
+}
+
+#[test]
 fn properties_keep_one_type_and_ids_are_stable() {
     let a = extract(&[]);
     let b = extract(&[]);
