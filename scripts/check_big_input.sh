@@ -27,12 +27,18 @@ with open(path, "w") as f:
         f.write(para)
         n += len(para)
 PY
-/usr/bin/time -f "%e s, peak RSS %M KiB" -o "$work/time" target/release/geoevent places --format ndjson "$work/big.txt" > "$work/out.ndjson" 2> "$work/err"
-if [ -s "$work/err" ]; then
-  echo "stderr not empty:" >&2
-  head "$work/err" >&2
-  exit 1
-fi
+# Run geoevent ARGS... timed into $work/time, within ten minutes, with
+# nothing on stderr; fail with what it printed otherwise.
+run() {
+  if ! timeout 600 /usr/bin/time -f "%e s, peak RSS %M KiB" -o "$work/time" \
+    target/release/geoevent "$@" 2> "$work/err" || [ -s "$work/err" ]; then
+    echo "geoevent $1 failed, took over 10 minutes or wrote to stderr:" >&2
+    head "$work/err" >&2
+    exit 1
+  fi
+}
+
+run places --format ndjson -o "$work/out.ndjson" "$work/big.txt"
 n=$(wc -l < "$work/out.ndjson")
 [ "$n" -gt 1000 ] || { echo "only $n places found" >&2; exit 1; }
 echo "${mb} MB on one line: $n places, $(cat "$work/time")"
@@ -40,17 +46,7 @@ echo "${mb} MB on one line: $n places, $(cat "$work/time")"
 # extract on the first quarter (a quarter keeps the peak memory near 2 GB).
 head -c $((mb * 250000)) "$work/big.txt" > "$work/quarter.txt"
 mkdir "$work/layers"
-if ! timeout 600 /usr/bin/time -f "%e s, peak RSS %M KiB" -o "$work/time" \
-  target/release/geoevent extract --format ndjson -o "$work/layers/" "$work/quarter.txt" 2> "$work/err"; then
-  echo "extract did not finish within 10 minutes (or failed):" >&2
-  head "$work/err" >&2
-  exit 1
-fi
-if [ -s "$work/err" ]; then
-  echo "stderr not empty:" >&2
-  head "$work/err" >&2
-  exit 1
-fi
+run extract --format ndjson -o "$work/layers/" "$work/quarter.txt"
 n=$(wc -l < "$work/layers/distance_claims.geojsonl")
 [ "$n" -gt 1000 ] || { echo "extract: only $n distance claims found" >&2; exit 1; }
 [ -s "$work/layers/events.geojsonl" ] || { echo "extract: no events" >&2; exit 1; }
