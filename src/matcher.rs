@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use crate::gazetteer::normalize::{self, fold_token_into};
 use crate::gazetteer::{FirstWord, Gazetteer, Kind, Lookup, MEMO_CAPACITY, Posting, Variant, loose_index_key};
-use crate::memo::WordMap;
+use crate::memo::{OwnedMap, WordMap};
 use crate::text::{Case, Gap, LineStyle, Token, WordSet, function_words};
 
 /// A cue next to a mention about what kind of place it is.
@@ -613,11 +613,10 @@ impl WordInfo {
 }
 
 thread_local! {
-    /// The [`WordInfo`] of words of text for the gazetteer whose id is the
-    /// first field: news text repeats its capitalised words. Pure
+    /// The [`WordInfo`] of words of text, for one gazetteer: news text
+    /// repeats its capitalised words. Pure
     /// memoisation: results never depend on it.
-    static WORDS: std::cell::RefCell<(u64, WordMap<WordInfo>)> =
-        std::cell::RefCell::new((0, WordMap::new(MEMO_CAPACITY)));
+    static WORDS: std::cell::RefCell<OwnedMap<WordInfo>> = std::cell::RefCell::new(OwnedMap::new(MEMO_CAPACITY));
 }
 
 impl<'g> Matcher<'g> {
@@ -636,15 +635,8 @@ impl<'g> Matcher<'g> {
         // The memo is taken out of the thread-local for the call (one access
         // per document, not one per word) and put back at the end.
         let id = self.gazetteer.id();
-        let words = WORDS.with(|w| {
-            let (owner, map) = &mut *w.borrow_mut();
-            if *owner != id {
-                *owner = id;
-                map.clear();
-            }
-            // A call that panics leaves this empty map, bounded likewise.
-            std::mem::replace(map, WordMap::new(MEMO_CAPACITY))
-        });
+        // A call that panics leaves an empty map, bounded likewise.
+        let words = WORDS.with(|w| std::mem::replace(w.borrow_mut().for_owner(id), WordMap::new(MEMO_CAPACITY)));
         let mut scratch = Scratch { words, key: String::with_capacity(64), loose: Vec::with_capacity(64), first: None };
         let mut out = Vec::new();
         // Which capitalised tokens are name words: known from the memo for
@@ -716,7 +708,7 @@ impl<'g> Matcher<'g> {
                 }
             }
         }
-        WORDS.with(|w| w.borrow_mut().1 = std::mem::take(&mut scratch.words));
+        WORDS.with(|w| *w.borrow_mut().for_owner(id) = std::mem::take(&mut scratch.words));
         self.state_abbreviations(text, tokens, &mut out);
         self.cue_only_mentions(text, tokens, &caps.list, &mut out);
         self.filter(text, tokens, &caps, out)

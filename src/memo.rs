@@ -137,6 +137,32 @@ impl<V> WordMap<V> {
     }
 }
 
+/// A [`WordMap`] that belongs to one owner (a gazetteer, by its id): asked
+/// for under another owner, it is emptied first. The per-thread memos of
+/// gazetteer results keep one each.
+#[derive(Clone, Debug)]
+pub struct OwnedMap<V> {
+    owner: u64,
+    map: WordMap<V>,
+}
+
+impl<V> OwnedMap<V> {
+    /// An empty map of no owner, holding at most `capacity` keys of each
+    /// length class (see [`WordMap::new`]).
+    pub fn new(capacity: usize) -> OwnedMap<V> {
+        OwnedMap { owner: 0, map: WordMap::new(capacity) }
+    }
+
+    /// The map of owner `id`: emptied first when it held another's.
+    pub fn for_owner(&mut self, id: u64) -> &mut WordMap<V> {
+        if self.owner != id {
+            self.owner = id;
+            self.map.clear();
+        }
+        &mut self.map
+    }
+}
+
 impl<V: Copy> WordMap<V> {
     /// The value of `key`, computed and inserted when missing.
     #[inline]
@@ -205,5 +231,14 @@ mod tests {
         assert_eq!(m.get(b"a very long key of many bytes"), Some(&2));
         m.clear();
         assert!(m.is_empty());
+    }
+
+    #[test]
+    fn an_owned_map_is_emptied_for_another_owner() {
+        let mut m = OwnedMap::new(10);
+        m.for_owner(1).insert(b"Mosul", 1);
+        assert_eq!(m.for_owner(1).get(b"Mosul"), Some(&1));
+        assert_eq!(m.for_owner(2).get(b"Mosul"), None);
+        assert!(m.for_owner(1).is_empty());
     }
 }

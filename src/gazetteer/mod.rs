@@ -20,7 +20,7 @@ pub use build::Variant;
 pub use record::{Kind, PlaceRecord};
 
 use crate::error::{Error, Result};
-use crate::memo::WordMap;
+use crate::memo::OwnedMap;
 
 static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.idx"));
 
@@ -184,36 +184,11 @@ impl FirstWord {
     }
 }
 
-/// The memo of one thread: the gazetteer it belongs to, and index values by
-/// key.
-struct Memo {
-    owner: u64,
-    keys: WordMap<Option<u64>>,
-}
-
-impl Default for Memo {
-    fn default() -> Memo {
-        Memo { owner: 0, keys: WordMap::new(MEMO_CAPACITY) }
-    }
-}
-
-impl Memo {
-    /// The memo, emptied first when it belongs to another gazetteer.
-    fn for_owner(&mut self, id: u64) -> &mut Memo {
-        if self.owner != id {
-            self.owner = id;
-            self.keys.clear();
-        }
-        self
-    }
-}
-
 thread_local! {
-    /// Name-index results for the gazetteer whose id is `owner`: news text
-    /// repeats its capitalised words, and a hash probe costs a small
-    /// fraction of folding a word and walking the fst. Pure memoisation:
-    /// results never depend on it.
-    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
+    /// Name-index values by key, for one gazetteer: news text repeats its
+    /// capitalised words, and a hash probe costs a small fraction of walking
+    /// the fst. Pure memoisation: results never depend on it.
+    static MEMO: std::cell::RefCell<OwnedMap<Option<u64>>> = std::cell::RefCell::new(OwnedMap::new(MEMO_CAPACITY));
 }
 
 /// The name-index key of the loose form of the folded key `key`, written
@@ -576,7 +551,7 @@ impl Gazetteer {
 
     /// The name index's value of `key`, memoised per thread.
     fn index_value(&self, key: &[u8]) -> Option<u64> {
-        MEMO.with(|memo| memo.borrow_mut().for_owner(self.id).keys.get_or_insert_with(key, || self.fst.get(key)))
+        MEMO.with(|memo| memo.borrow_mut().for_owner(self.id).get_or_insert_with(key, || self.fst.get(key)))
     }
 
     /// What the name index says about `word`, as written in text, as the
