@@ -105,7 +105,7 @@ pub struct Documents {
 }
 
 struct NdjsonLines {
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + Send>,
     name: String,
     stem: String,
     line: u64,
@@ -174,7 +174,7 @@ impl Documents {
 
     fn open(&mut self, path: &Path) {
         let name = display_name(path);
-        let reader: Box<dyn BufRead> = if path.as_os_str() == STDIN {
+        let reader: Box<dyn BufRead + Send> = if path.as_os_str() == STDIN {
             Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
         } else {
             match File::open(path) {

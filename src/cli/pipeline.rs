@@ -69,49 +69,73 @@ where
         return Ok(problems);
     }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("starting worker threads")?;
-    // While the workers process one batch, this thread writes the previous.
+    // Three batches are in flight: while the workers process one, a worker
+    // reads and parses the next and this thread writes the previous, so
+    // neither reading nor writing holds the workers up.
+    let mut next = read_batch(&mut docs);
     let mut written: Vec<(Document, T)> = Vec::new();
     loop {
-        let mut batch = Vec::new();
-        let mut bytes = 0;
-        while batch.len() < BATCH_DOCS && bytes < BATCH_BYTES {
-            match docs.next() {
-                None => break,
-                Some(Item::Problem(e)) => {
-                    problems += 1;
-                    progress.error(&e.to_string());
-                }
-                Some(Item::Document(d)) => {
-                    bytes += d.text.len();
-                    batch.push(d);
-                }
-            }
+        for e in next.problems.drain(..) {
+            problems += 1;
+            progress.error(&e.to_string());
         }
+        let batch = std::mem::take(&mut next.docs);
         let last = batch.is_empty();
         let count = written.len() as u64;
-        let (results, wrote) = pool.install(|| {
+        let ((results, wrote), read) = pool.install(|| {
             rayon::join(
                 || {
-                    batch
-                        .into_par_iter()
-                        .map(|d| {
-                            let t = work(&d);
-                            (d, t)
-                        })
-                        .collect::<Vec<_>>()
+                    rayon::join(
+                        || {
+                            batch
+                                .into_par_iter()
+                                .map(|d| {
+                                    let t = work(&d);
+                                    (d, t)
+                                })
+                                .collect::<Vec<_>>()
+                        },
+                        || written.drain(..).try_for_each(|(d, t)| consume(d, t)),
+                    )
                 },
-                || written.drain(..).try_for_each(|(d, t)| consume(d, t)),
+                || if last { Batch::default() } else { read_batch(&mut docs) },
             )
         });
         wrote?;
         progress.advance(docs.bytes_read(), count);
         written = results;
+        next = read;
         if last {
             break;
         }
     }
     progress.finish();
     Ok(problems)
+}
+
+/// Documents read for the workers at once, and the input problems met on
+/// the way.
+#[derive(Default)]
+struct Batch {
+    docs: Vec<Document>,
+    problems: Vec<geoevent::Error>,
+}
+
+/// Read the next batch: empty at the end of the input.
+fn read_batch(docs: &mut Documents) -> Batch {
+    let mut batch = Batch::default();
+    let mut bytes = 0;
+    while batch.docs.len() < BATCH_DOCS && bytes < BATCH_BYTES {
+        match docs.next() {
+            None => break,
+            Some(Item::Problem(e)) => batch.problems.push(e),
+            Some(Item::Document(d)) => {
+                bytes += d.text.len();
+                batch.docs.push(d);
+            }
+        }
+    }
+    batch
 }
 
 /// A progress bar on standard error, drawn only when it is a terminal.

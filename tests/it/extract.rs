@@ -228,7 +228,8 @@ fn csv_and_kml_layers_carry_their_types() {
 #[test]
 fn worker_threads_do_not_change_the_output() {
     let dir = scratch();
-    // Enough documents for several batches per worker.
+    // Enough documents for several batches per worker, and a bad line now
+    // and then: reported the same way, the rest of the batch kept.
     let reports = std::fs::read_to_string(data("events_reports.ndjson")).expect("reports");
     let mut many = String::new();
     for i in 0..300 {
@@ -238,16 +239,20 @@ fn worker_threads_do_not_change_the_output() {
             many.push_str(&v.to_string());
             many.push('\n');
         }
+        if i % 70 == 0 {
+            many.push_str("{\"id\": \"broken\", \"text\": \n");
+        }
     }
     std::fs::write(dir.path().join("many.ndjson"), many).expect("write");
     let run = |cmd: &str, jobs: &str| {
         let out = geoevent(&dir).args([cmd, "--format", "ndjson", "-j", jobs, "many.ndjson"]).output().expect("runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        out.stdout
+        (out.status.code(), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
     };
     for cmd in ["extract", "places"] {
         let one = run(cmd, "1");
-        assert!(one.len() > 10_000);
+        assert!(one.1.len() > 10_000);
+        assert_ne!(one.0, Some(0), "bad lines make a failure exit");
+        assert_eq!(one.2.matches("many.ndjson:").count(), 5, "{}", one.2);
         assert_eq!(one, run(cmd, "3"), "{cmd} -j 3");
         assert_eq!(one, run(cmd, "8"), "{cmd} -j 8");
     }
