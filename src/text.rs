@@ -130,265 +130,31 @@ const CLASS: [u8; 256] = {
 /// (bit 1). (A word that starts with a small letter always has one.)
 const FAST_CASE: [Case; 4] = [Case::Lower, Case::Upper, Case::Lower, Case::Title];
 
-/// The tokens of a text as they are made, and what the next token needs to
-/// know about the bytes before it.
-struct Builder {
-    tokens: Vec<Token>,
-    /// Token indices that start a line, and byte offsets of list
-    /// punctuation, collected on the way for mark_lines.
-    line_starts: Vec<usize>,
-    list_punct: Vec<usize>,
-    /// A line break since the last token.
-    newline: bool,
-    /// The next token starts a sentence.
-    sentence_start: bool,
-}
-
-impl Builder {
-    /// A token that ends at `end`, of `case`, followed by `gap`.
-    #[inline]
-    fn push(&mut self, start: usize, end: usize, case: Case, gap: Gap, dotted: bool) {
-        if self.newline {
-            self.line_starts.push(self.tokens.len());
-            self.newline = false;
-        }
-        self.tokens.push(Token {
-            start,
-            end,
-            case,
-            gap,
-            sentence_start: self.sentence_start,
-            line: LineStyle::Prose,
-            dotted,
-            list_item: false,
-        });
-        self.sentence_start = false;
-    }
-
-    /// Take note of ASCII non-word byte `b` at `i`, between tokens.
-    #[inline]
-    fn between(&mut self, i: usize, b: u8) {
-        // A line break starts a new sentence when the line is a headline
-        // or the break is a blank line; prose wrapped over lines rarely
-        // appears in news dumps, so every line start is a sentence start.
-        let class = CLASS[b as usize];
-        if class & STOP != 0 {
-            self.sentence_start = true;
-            self.newline |= b == b'\n';
-        } else if class & LIST != 0 {
-            self.list_punct.push(i);
-        }
-    }
-}
-
-/// Bytes looked at together by [`Builder::block`].
-const BLOCK: usize = 64;
-
-/// Classes of the bytes of a block, bit `k` for byte `k`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Masks {
-    /// ASCII letters and digits.
-    alnum: u64,
-    /// `A`-`Z`.
-    upper: u64,
-    /// `a`-`z`.
-    lower: u64,
-    /// Bytes from 0x80 (of characters beyond ASCII).
-    high: u64,
-    /// `.`, `!`, `?`, `\n` ([`STOP`]).
-    stop: u64,
-    /// `\n`.
-    newline: u64,
-    /// `;`, `|`, `:` ([`LIST`]).
-    list: u64,
-}
-
-/// The [`Masks`] of a block: by SSE2 compares, sixteen bytes at a time.
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn block_masks(b: &[u8; BLOCK]) -> Masks {
-    use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8,
-    };
-    let mut m = Masks::default();
-    for (k, chunk) in b.chunks_exact(16).enumerate() {
-        // SAFETY: `chunk` holds the 16 bytes loaded (unaligned loads are
-        // allowed), and SSE2 is part of every x86_64 processor.
-        let [up, low, digit, high, stop, newline, list] = unsafe {
-            let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
-            // Signed compares: bytes from 0x80 are negative, below every bound.
-            let range = |lo: u8, hi: u8| {
-                _mm_and_si128(
-                    _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
-                )
-            };
-            let is = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-            let newline = is(b'\n');
-            let stop = _mm_or_si128(_mm_or_si128(is(b'.'), is(b'!')), _mm_or_si128(is(b'?'), newline));
-            let list = _mm_or_si128(_mm_or_si128(is(b';'), is(b'|')), is(b':'));
-            [range(b'A', b'Z'), range(b'a', b'z'), range(b'0', b'9'), v, stop, newline, list]
-                .map(|x| _mm_movemask_epi8(x) as u16)
-        };
-        let at = |bits: u16| u64::from(bits) << (16 * k);
-        m.alnum |= at(up | low | digit);
-        m.upper |= at(up);
-        m.lower |= at(low);
-        m.high |= at(high);
-        m.stop |= at(stop);
-        m.newline |= at(newline);
-        m.list |= at(list);
-    }
-    m
-}
-
-/// The same, eight bytes at a time in a `u64` ([`Classes`]).
-#[cfg(any(test, not(target_arch = "x86_64")))]
-#[inline]
-fn block_masks_swar(b: &[u8; BLOCK]) -> Masks {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // The high bit of each byte, gathered into the low eight bits.
-    let gather = |m: u64| ((m >> 7) & ONES).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-    let mut m = Masks::default();
-    for (k, chunk) in b.chunks_exact(8).enumerate() {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let c = Classes::of(x);
-        // The high bit of each byte equal to `b` (no borrow between bytes).
-        let is = |b: u8| {
-            let y = x ^ (u64::from(b) * ONES);
-            !(((y & !HIGH) + !HIGH) | y) & HIGH
-        };
-        let at = |bits: u64| gather(bits) << (8 * k);
-        m.alnum |= at(c.alnum());
-        m.upper |= at(c.upper);
-        m.lower |= at(c.lower);
-        m.high |= at(x & HIGH);
-        m.stop |= at(is(b'.') | is(b'!') | is(b'?') | is(b'\n'));
-        m.newline |= at(is(b'\n'));
-        m.list |= at(is(b';') | is(b'|') | is(b':'));
-    }
-    m
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-use block_masks_swar as block_masks;
-
-impl Builder {
-    /// Tokenize from `i` by a bitmask of the next [`BLOCK`] bytes (there
-    /// must be that many): the ASCII words whose end the mask shows and
-    /// whose end is plain (no apostrophe, no letter beyond ASCII, no dotted
-    /// abbreviation). Returns where it stopped, the bytes before it taken
-    /// care of, and whether a byte there needs the general path.
-    #[inline]
-    fn block(&mut self, text: &str, i: usize) -> (usize, bool) {
-        let bytes = text.as_bytes();
-        let Some(window) = bytes.get(i..i + BLOCK).and_then(|w| w.first_chunk::<BLOCK>()) else {
-            return (i, true);
-        };
-        let m = block_masks(window);
-        let (alnum, upper, lower) = (m.alnum, m.upper, m.lower);
-        let starts = alnum & !(alnum << 1);
-        let mut p = 0; // bytes before i + p are taken care of
-        while p < BLOCK {
-            let next = starts & (u64::MAX << p);
-            // The gap before the next word (or the rest of the block).
-            let ws = if next == 0 { BLOCK } else { next.trailing_zeros() as usize };
-            let mut gap = (u64::MAX << p) & !u64::MAX.checked_shl(ws as u32).unwrap_or(0);
-            // A byte beyond ASCII in the gap: the general path goes on from it.
-            let high = gap & m.high;
-            if high != 0 {
-                gap &= !(u64::MAX << high.trailing_zeros());
-            }
-            // What the gap says about the next token (as [`Builder::between`]).
-            self.sentence_start |= gap & m.stop != 0;
-            self.newline |= gap & m.newline != 0;
-            let mut list = gap & m.list;
-            while list != 0 {
-                self.list_punct.push(i + list.trailing_zeros() as usize);
-                list &= list - 1;
-            }
-            if high != 0 {
-                return (i + high.trailing_zeros() as usize, true);
-            }
-            if ws == BLOCK {
-                return (i + BLOCK, false);
-            }
-            p = ws;
-            let ends = !alnum & (u64::MAX << ws);
-            if ends == 0 {
-                // A word that runs on past the block.
-                return (i + p, false);
-            }
-            let we = ends.trailing_zeros() as usize;
-            let (start, end) = (i + ws, i + we);
-            let e = bytes.get(end).copied().unwrap_or(b' ');
-            if e >= 0x80 || e == b'\'' || e == b'`' || (e == b'.' && we - ws == 1) {
-                // A letter beyond ASCII, an apostrophe, a dotted abbreviation.
-                return (start, true);
-            }
-            let range = (u64::MAX << ws) & !(u64::MAX << we);
-            let case = if (alnum & !(upper | lower)) >> ws & 1 == 1 {
-                // Starts with a digit ("3rd"): the first letter decides.
-                ascii_case(&bytes[start..end])
-            } else {
-                FAST_CASE[(upper >> ws & 1) as usize | usize::from(lower & range != 0) << 1]
-            };
-            match bytes.get(end + 1) {
-                Some(&n) if e == b' ' && n < 0x80 => {
-                    let gap = if CLASS[n as usize] & WORD != 0 { Gap::Space } else { Gap::Break };
-                    self.push(start, end, case, gap, false);
-                    p = we + 1;
-                }
-                _ => {
-                    let word = &text[start..end];
-                    let gap = classify_gap(text, end, word, false);
-                    self.push(start, end, case, gap, false);
-                    p = we;
-                    // A period right after a non-final abbreviation does not
-                    // end the sentence.
-                    if e == b'.' && case != Case::Lower && word.len() <= 6 && non_final_abbreviations().contains(word) {
-                        p += 1;
-                    }
-                }
-            }
-        }
-        (i + p, false)
-    }
-}
-
 /// Split `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let mut st = Builder {
-        tokens: Vec::with_capacity(text.len() / 5),
-        line_starts: vec![0],
-        list_punct: Vec::new(),
-        newline: false,
-        sentence_start: true,
-    };
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5);
+    // Token indices that start a line, and byte offsets of list punctuation,
+    // collected on the way for mark_lines.
+    let mut line_starts: Vec<usize> = vec![0];
+    let mut list_punct: Vec<usize> = Vec::new();
+    let mut newline = false;
     let mut i = 0;
-    // Below this offset the general path below works on its own: past a byte
-    // that made the block path stop, so that it does not stop there again,
-    // and further on (`backoff`) in text that keeps stopping it (a word
-    // with an accent in every few).
-    let (mut general_until, mut backoff) = (0, 0);
+    let mut sentence_start = true;
     while i < bytes.len() {
-        if i >= general_until && i + BLOCK <= bytes.len() {
-            let before = st.tokens.len();
-            let (j, stuck) = st.block(text, i);
-            if stuck || j == i {
-                backoff = if st.tokens.len() - before >= 2 { 0 } else { (backoff * 2 + 8).min(256) };
-                general_until = j + 1 + backoff;
-            }
-            i = j;
-            continue;
-        }
         let b = bytes[i];
         let class = CLASS[b as usize];
         // Fast skip of ASCII non-word bytes.
         if b < 0x80 && class & WORD == 0 {
-            st.between(i, b);
+            // A line break starts a new sentence when the line is a headline
+            // or the break is a blank line; prose wrapped over lines rarely
+            // appears in news dumps, so every line start is a sentence start.
+            if class & STOP != 0 {
+                sentence_start = true;
+                newline |= b == b'\n';
+            } else if class & LIST != 0 {
+                list_punct.push(i);
+            }
             i += 1;
             continue;
         }
@@ -413,8 +179,22 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     // the first letter.
                     FAST_CASE[usize::from(class & UPPER != 0) | usize::from(seen & LOWER != 0) << 1]
                 };
+                if newline {
+                    line_starts.push(tokens.len());
+                    newline = false;
+                }
                 class = CLASS[n as usize];
-                st.push(i, j, case, if class & WORD != 0 { Gap::Space } else { Gap::Break }, false);
+                tokens.push(Token {
+                    start: i,
+                    end: j,
+                    case,
+                    gap: if class & WORD != 0 { Gap::Space } else { Gap::Break },
+                    sentence_start,
+                    line: LineStyle::Prose,
+                    dotted: false,
+                    list_item: false,
+                });
+                sentence_start = false;
                 i = j + 1;
                 if class & WORD == 0 {
                     break true;
@@ -468,7 +248,21 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
         };
         let word = &text[start..end];
-        st.push(start, end, case, Gap::Break, dotted);
+        if newline {
+            line_starts.push(tokens.len());
+            newline = false;
+        }
+        tokens.push(Token {
+            start,
+            end,
+            case,
+            gap: Gap::Break,
+            sentence_start,
+            line: LineStyle::Prose,
+            dotted,
+            list_item: false,
+        });
+        sentence_start = false;
         i = end;
         // Possessive: skip "'s" or a bare trailing apostrophe.
         if bytes.get(i).is_some_and(|&n| n == b'\'' || n == b'`' || n >= 0x80)
@@ -485,7 +279,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         }
         // Classify the gap to the next token.
         let gap = classify_gap(text, i, word, dotted);
-        if let Some(t) = st.tokens.last_mut() {
+        if let Some(t) = tokens.last_mut() {
             t.gap = gap;
         }
         // "U.S." does not end a sentence (the rare sentence-final "U.S." is
@@ -499,8 +293,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
         }
     }
-    mark_lines(text, &mut st.tokens, &st.line_starts, &st.list_punct);
-    st.tokens
+    mark_lines(text, &mut tokens, &line_starts, &list_punct);
+    tokens
 }
 
 /// The end of the run of ASCII letters and digits that starts at `j`, and
@@ -712,10 +506,7 @@ fn mark_lines(text: &str, tokens: &mut [Token], line_starts: &[usize], list_punc
         let has_list_punct = list_punct.get(first).is_some_and(|&p| p < to) || line_begin == 0 && end - line_begin <= 1;
         if has_list_punct || end - line_begin <= 1 {
             for idx in line_begin..end {
-                // After a word and a space, a word is no list item (the first
-                // test of is_list_item, without looking at the text).
-                let after_word = idx > line_begin && tokens[idx - 1].gap == Gap::Space;
-                if tokens[idx].case == Case::Lower && !after_word {
+                if tokens[idx].case == Case::Lower {
                     tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
                 }
             }
@@ -898,8 +689,8 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..Default::default() })]
-        /// The same on longer, mostly ASCII text, where most words go
-        /// through the 64-byte block path and some stop it.
+        /// The same on longer, mostly ASCII text: runs of plain words, and
+        /// the things that interrupt them.
         #[test]
         fn long_ascii_tokens_match_the_reference(parts in proptest::collection::vec(proptest::sample::select(vec![
             " ", " ", " ", " ", " ", " ", "  ", "\n", "\n\n", ". ", ". ", ", ", ",", "; ", ":", "-", "(", ")", "\"",
@@ -909,28 +700,6 @@ mod tests {
         ]), 0..200)) {
             let text: String = parts.concat();
             proptest::prop_assert_eq!(tokenize(&text), reference::tokenize(&text));
-        }
-    }
-
-    #[test]
-    fn block_masks_match_byte_predicates() {
-        let mut block = [0u8; BLOCK];
-        for start in (0..256).step_by(BLOCK) {
-            for (k, b) in block.iter_mut().enumerate() {
-                *b = (start + k) as u8;
-            }
-            let m = block_masks(&block);
-            assert_eq!(block_masks_swar(&block), m);
-            for (k, &b) in block.iter().enumerate() {
-                let bit = |mask: u64| mask >> k & 1 == 1;
-                assert_eq!(bit(m.alnum), b.is_ascii_alphanumeric(), "{b}");
-                assert_eq!(bit(m.upper), b.is_ascii_uppercase(), "{b}");
-                assert_eq!(bit(m.lower), b.is_ascii_lowercase(), "{b}");
-                assert_eq!(bit(m.high), b >= 0x80, "{b}");
-                assert_eq!(bit(m.stop), CLASS[b as usize] & STOP != 0, "{b}");
-                assert_eq!(bit(m.newline), b == b'\n', "{b}");
-                assert_eq!(bit(m.list), CLASS[b as usize] & LIST != 0, "{b}");
-            }
         }
     }
 
