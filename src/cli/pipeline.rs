@@ -69,9 +69,9 @@ where
         return Ok(problems);
     }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("starting worker threads")?;
-    // Three batches are in flight: while the workers process one, a worker
-    // reads and parses the next and this thread writes the previous, so
-    // neither reading nor writing holds the workers up.
+    // Three batches are in flight: while the workers process one, the next
+    // is read and parsed and the previous written, each as one more task of
+    // the pool, so neither reading nor writing holds the workers up.
     let mut next = read_batch(&mut docs);
     let mut written: Vec<(Document, T)> = Vec::new();
     loop {
