@@ -1288,6 +1288,11 @@ fn run_right(text: &str, tokens: &[Token], names: &Bits, b: usize) -> usize {
 /// `caps`: the capitalised tokens.
 fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> WordMap<()> {
     // The token spans of the mentions, sorted: made at the first run.
+    let spans = || {
+        let mut w: Vec<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
+        w.sort_unstable();
+        w
+    };
     let mut whole: Option<Vec<(usize, usize)>> = None;
     let mut out = WordMap::default();
     let mut key = String::new();
@@ -1299,11 +1304,6 @@ fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> 
         }
         // Runs are found left to right, so only the right edge is needed.
         let right = run_right(text, tokens, &caps.names, k);
-        let spans = || {
-            let mut w: Vec<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
-            w.sort_unstable();
-            w
-        };
         if right > k && whole.get_or_insert_with(spans).binary_search(&(k, right)).is_err() {
             key.clear();
             fold_token_into(tok(text, &tokens[right]), &mut key);
