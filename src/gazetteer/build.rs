@@ -26,7 +26,7 @@
 //!          so most words that start no name are rejected without a lookup.
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use super::normalize::{ARTICLES, checksum, fnv1a, is_abbreviation, loose_key, name_tokens};
 use super::record::PlaceRecord;
@@ -76,22 +76,21 @@ pub fn posting(place: u32, variant: Variant, abbreviation: bool) -> u32 {
     place | ((variant as u32) << 28) | ((abbreviation as u32) << 30)
 }
 
-#[derive(Default)]
-struct KeyEntry {
-    /// place -> (best variant, abbreviation)
-    postings: BTreeMap<u32, (Variant, bool)>,
-    prefix: bool,
+/// One name key of one place. A build collects them all, then sorts them:
+/// a sorted list takes a fraction of the memory of a map of keys to maps of
+/// places (260 bytes a key on a big dump).
+struct KeyPosting {
+    key: Vec<u8>,
+    place: u32,
+    variant: Variant,
+    abbrev: bool,
 }
 
-fn add(keys: &mut BTreeMap<Vec<u8>, KeyEntry>, key: Vec<u8>, place: u32, variant: Variant, abbrev: bool) {
-    let entry = keys.entry(key).or_default();
-    let slot = entry.postings.entry(place).or_insert((variant, abbrev));
-    if (variant, abbrev) < *slot {
-        *slot = (variant, abbrev);
-    }
+fn add(keys: &mut Vec<KeyPosting>, key: Vec<u8>, place: u32, variant: Variant, abbrev: bool) {
+    keys.push(KeyPosting { key, place, variant, abbrev });
 }
 
-fn add_name(keys: &mut BTreeMap<Vec<u8>, KeyEntry>, name: &str, place: u32, variant: Variant) {
+fn add_name(keys: &mut Vec<KeyPosting>, name: &str, place: u32, variant: Variant) {
     let tokens = name_tokens(name);
     if tokens.is_empty() {
         return;
@@ -117,34 +116,79 @@ fn add_name(keys: &mut BTreeMap<Vec<u8>, KeyEntry>, name: &str, place: u32, vari
     }
 }
 
-fn mark_prefixes(keys: &mut BTreeMap<Vec<u8>, KeyEntry>) {
-    let mut prefixes: Vec<Vec<u8>> = Vec::new();
-    for key in keys.keys() {
-        for (i, b) in key.iter().enumerate() {
+/// Call `each` with the keys in byte order, each once, with whether it is a
+/// token prefix of a longer key and its postings (variant, place,
+/// abbreviation) sorted, from `keys` sorted by key, place, variant and
+/// abbreviation.
+fn for_each_key(
+    keys: &[KeyPosting],
+    mut each: impl FnMut(&[u8], bool, &[(Variant, u32, bool)]) -> Result<(), String>,
+) -> Result<(), String> {
+    // The token prefixes of every key, each once.
+    let mut prefixes: Vec<&[u8]> = Vec::new();
+    for (k, key) in keys.iter().enumerate() {
+        if k > 0 && keys[k - 1].key == key.key {
+            continue;
+        }
+        for (i, b) in key.key.iter().enumerate() {
             if *b == b' ' {
-                prefixes.push(key[..i].to_vec());
+                prefixes.push(&key.key[..i]);
             }
         }
     }
-    for p in prefixes {
-        keys.entry(p).or_default().prefix = true;
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    let mut prefixes = prefixes.into_iter().peekable();
+    let mut list = Vec::new();
+    let mut k = 0;
+    while k < keys.len() {
+        let key = keys[k].key.as_slice();
+        // Prefixes that are no key of their own come first.
+        while let Some(p) = prefixes.next_if(|p| *p < key) {
+            each(p, true, &[])?;
+        }
+        let prefix = prefixes.next_if(|p| *p == key).is_some();
+        list.clear();
+        while k < keys.len() && keys[k].key == key {
+            // The first entry of a place is its best variant.
+            let e = &keys[k];
+            if list.last().is_none_or(|(_, p, _)| *p != e.place) {
+                list.push((e.variant, e.place, e.abbrev));
+            }
+            k += 1;
+        }
+        list.sort();
+        each(key, prefix, &list)?;
     }
+    prefixes.try_for_each(|p| each(p, true, &[]))
 }
 
+/// The string table, each string once.
 struct Strings {
     bytes: Vec<u8>,
-    seen: HashMap<String, u32>,
+    /// Offsets of the strings in `bytes` by the hash of their text: no
+    /// second copy of the text (a big build has hundreds of MB of names).
+    seen: HashMap<u64, Vec<u32>>,
 }
 
 impl Strings {
     fn intern(&mut self, s: &str) -> u32 {
-        if let Some(off) = self.seen.get(s) {
+        let offsets = self.seen.entry(fnv1a(s.as_bytes())).or_default();
+        let bytes = &self.bytes;
+        let text_at = |off: u32| {
+            let at = off as usize + 4;
+            bytes.get(at..at + s.len())
+        };
+        let len_at = |off: u32| bytes.get(off as usize..off as usize + 4).map(|b| [b[0], b[1], b[2], b[3]]);
+        let same =
+            |off: &&u32| len_at(**off) == Some((s.len() as u32).to_le_bytes()) && text_at(**off) == Some(s.as_bytes());
+        if let Some(off) = offsets.iter().find(same) {
             return *off;
         }
         let off = self.bytes.len() as u32;
         self.bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
         self.bytes.extend_from_slice(s.as_bytes());
-        self.seen.insert(s.to_string(), off);
+        offsets.push(off);
         off
     }
 }
@@ -161,7 +205,7 @@ pub fn build_index(rows: &[PlaceRecord]) -> Result<Vec<u8>, String> {
     if rows.len() >= MAX_PLACES {
         return Err(format!("at most {MAX_PLACES} places fit in an index, found {}", rows.len()));
     }
-    let mut keys: BTreeMap<Vec<u8>, KeyEntry> = BTreeMap::new();
+    let mut keys: Vec<KeyPosting> = Vec::new();
     let mut strings = Strings { bytes: Vec::new(), seen: HashMap::new() };
     let mut places = Vec::with_capacity(rows.len() * RECORD_LEN);
     for (i, row) in rows.iter().enumerate() {
@@ -183,29 +227,28 @@ pub fn build_index(rows: &[PlaceRecord]) -> Result<Vec<u8>, String> {
         places.push(cc.get(1).copied().unwrap_or(0));
         places.push(0);
     }
-    mark_prefixes(&mut keys);
-
+    keys.sort_unstable_by(|a, b| {
+        a.key.cmp(&b.key).then(a.place.cmp(&b.place)).then((a.variant, a.abbrev).cmp(&(b.variant, b.abbrev)))
+    });
     let mut filter = vec![0u8; (FILTER_BITS / 8) as usize];
-    for key in keys.keys() {
+    let mut postings: Vec<u8> = Vec::new();
+    let mut fst_builder = fst::MapBuilder::memory();
+    for_each_key(&keys, |key, prefix, list| {
         let first = key.split(|b| *b == b' ').next().unwrap_or(key);
         let bit = fnv1a(first) % FILTER_BITS;
         filter[(bit / 8) as usize] |= 1 << (bit % 8);
-    }
-    let mut postings: Vec<u8> = Vec::new();
-    let mut fst_builder = fst::MapBuilder::memory();
-    for (key, entry) in &keys {
-        let mut value = if entry.prefix { PREFIX_BIT } else { 0 };
-        if !entry.postings.is_empty() {
+        let mut value = if prefix { PREFIX_BIT } else { 0 };
+        if !list.is_empty() {
             value |= 1 + (postings.len() / 4) as u64;
-            postings.extend_from_slice(&(entry.postings.len() as u32).to_le_bytes());
-            let mut list: Vec<(Variant, u32, bool)> = entry.postings.iter().map(|(p, (v, a))| (*v, *p, *a)).collect();
-            list.sort();
-            for (v, p, a) in list {
+            postings.extend_from_slice(&(list.len() as u32).to_le_bytes());
+            for &(v, p, a) in list {
                 postings.extend_from_slice(&posting(p, v, a).to_le_bytes());
             }
         }
-        fst_builder.insert(key, value).map_err(|e| format!("fst: {e}"))?;
-    }
+        fst_builder.insert(key, value).map_err(|e| format!("fst: {e}"))
+    })?;
+    // Not needed from here on: a big build's keys take hundreds of MB.
+    drop(keys);
     let fst_bytes = fst_builder.into_inner().map_err(|e| format!("fst: {e}"))?;
     if strings.bytes.len() > u32::MAX as usize {
         return Err("string table exceeds 4 GiB".into());
@@ -247,4 +290,52 @@ pub fn build_index(rows: &[PlaceRecord]) -> Result<Vec<u8>, String> {
     let sum = checksum(&out[HEADER_LEN..]);
     out[HEADER_LEN - 8..HEADER_LEN].copy_from_slice(&sum.to_le_bytes());
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Gazetteer;
+    use super::*;
+
+    fn place(id: &str, name: &str, alt: &[&str]) -> PlaceRecord {
+        PlaceRecord {
+            id: id.into(),
+            name: name.into(),
+            kind: super::super::record::Kind::Town,
+            country: "US".into(),
+            admin1: String::new(),
+            lat: 40.0,
+            lon: -74.0,
+            population: None,
+            alt_names: alt.iter().map(|a| a.to_string()).collect(),
+            source: "test".into(),
+        }
+    }
+
+    #[test]
+    fn keys_merge_best_variant_order_and_prefixes() {
+        let rows = [
+            // "york" as both its name and an alternate: one posting, primary.
+            place("t:0", "York", &["York", "New York Mills"]),
+            place("t:1", "New York", &["York"]),
+            place("t:2", "Al Qaim", &[]),
+        ];
+        let g = Gazetteer::from_records(&rows, "test").expect("index");
+        let york: Vec<(u32, Variant)> = g.lookup(b"york").postings().map(|p| (p.place, p.variant)).collect();
+        // Sorted by variant, then place.
+        assert_eq!(york, [(0, Variant::Primary), (1, Variant::Alternate)]);
+        // "new" starts keys but names nothing; "new york" names and starts one.
+        let new = g.lookup(b"new");
+        assert!(new.is_prefix && !new.is_match());
+        let ny = g.lookup(b"new york");
+        assert!(ny.is_prefix && ny.postings().map(|p| p.place).eq([1]));
+        assert!(!g.lookup(b"new york mills").is_prefix);
+        // The article dropped: a stripped variant of its own key.
+        assert!(g.lookup(b"qaim").postings().any(|p| p.place == 2 && p.variant == Variant::Stripped));
+        assert!(g.lookup(b"al").is_prefix);
+        // Interned strings: the same text is stored once.
+        let mut strings = Strings { bytes: Vec::new(), seen: HashMap::new() };
+        let a = strings.intern("York");
+        assert_eq!((strings.intern("New York"), strings.intern("York")), (a + 8, a));
+    }
 }

@@ -148,10 +148,19 @@ pub fn read_rows(paths: &[PathBuf]) -> Result<(Vec<PlaceRecord>, Vec<Diagnostic>
             }
         }
     }
-    rows.extend(finish_dumps(dumps, &admin1_names, &country_infos, &mut diags));
+    let mut dumped = finish_dumps(dumps, &admin1_names, &country_infos, &mut diags);
+    if rows.is_empty() {
+        rows = dumped; // no copy of a big dump's rows
+    } else {
+        rows.append(&mut dumped);
+    }
     // Ids must be unique across files: keep the first.
-    let mut seen = HashSet::new();
-    rows.retain(|r| seen.insert(r.id.clone()));
+    let keep: Vec<bool> = {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(rows.len());
+        rows.iter().map(|r| seen.insert(r.id.as_str())).collect()
+    };
+    let mut keep = keep.into_iter();
+    rows.retain(|_| keep.next().unwrap_or(true));
     Ok((rows, diags))
 }
 
@@ -399,25 +408,35 @@ fn finish_dumps(
             names.entry(format!("{}.{}", r.record.country, r.admin1_code)).or_insert_with(|| r.record.name.clone());
         }
     }
-    let mut out = Vec::new();
+    let mut out: Vec<PlaceRecord> = Vec::new();
     let mut countries: HashSet<String> = HashSet::new();
     for (path, rows) in dumps {
         let source =
             format!("geonames:{}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        for mut r in rows {
-            if r.record.kind == Kind::Country {
-                countries.insert(r.record.country.clone());
-            }
-            if r.record.kind != Kind::Country && !r.admin1_code.is_empty() && r.admin1_code != "00" {
-                let code = format!("{}.{}", r.record.country, r.admin1_code);
-                r.record.admin1 = if r.record.kind == Kind::Admin1 {
-                    r.record.name.clone()
-                } else {
-                    names.get(&code).cloned().unwrap_or(code)
-                };
-            }
-            r.record.source = source.clone();
-            out.push(r.record);
+        // Collected from a map over the rows by value, the records take the
+        // rows' own buffer: a big dump is not held twice.
+        let records: Vec<PlaceRecord> = rows
+            .into_iter()
+            .map(|mut r| {
+                if r.record.kind == Kind::Country {
+                    countries.insert(r.record.country.clone());
+                }
+                if r.record.kind != Kind::Country && !r.admin1_code.is_empty() && r.admin1_code != "00" {
+                    let code = format!("{}.{}", r.record.country, r.admin1_code);
+                    r.record.admin1 = if r.record.kind == Kind::Admin1 {
+                        r.record.name.clone()
+                    } else {
+                        names.get(&code).cloned().unwrap_or(code)
+                    };
+                }
+                r.record.source = source.clone();
+                r.record
+            })
+            .collect();
+        if out.is_empty() {
+            out = records;
+        } else {
+            out.extend(records);
         }
     }
     // Countries the dumps lack: placed at their capital, when the dumps have it.
