@@ -31,15 +31,16 @@ impl GazetteerArgs {
         let (g, diags) = sources::load(&self.gazetteer).context("loading the gazetteer")?;
         report(&diags);
         // The gazetteer lives for the whole run.
-        Ok((Box::leak(Box::new(g)), diags.len()))
+        Ok((Box::leak(Box::new(g)), diags.iter().filter(|d| d.is_problem()).count()))
     }
 }
 
-/// Print diagnostics to stderr.
+/// Print diagnostics to stderr: problems as warnings, then notes.
 pub fn report(diags: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in diags {
-        let _ = writeln!(err, "geoevent: warning: {d}");
+        let what = if d.is_problem() { "warning" } else { "note" };
+        let _ = writeln!(err, "geoevent: {what}: {d}");
     }
 }
 

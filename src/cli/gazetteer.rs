@@ -43,11 +43,15 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             for f in &files {
                 let (good, diags) = sources::check(f).with_context(|| format!("checking {}", f.display()))?;
-                for d in &diags {
+                let (problems, notes): (Vec<_>, Vec<_>) = diags.iter().partition(|d| d.is_problem());
+                for d in &problems {
                     writeln!(out, "{d}")?;
                 }
-                bad += diags.len();
-                eprintln!("{}: {} good row(s), {} problem(s)", f.display(), good, diags.len());
+                for d in &notes {
+                    eprintln!("geoevent: note: {d}");
+                }
+                bad += problems.len();
+                eprintln!("{}: {} good row(s), {} problem(s)", f.display(), good, problems.len());
             }
             Ok(if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
@@ -59,7 +63,7 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             f.file().write_all(&bytes).with_context(|| format!("writing {}", output.display()))?;
             f.commit()?;
             eprintln!("{}: {} places, {} bytes", output.display(), rows.len(), bytes.len());
-            Ok(if diags.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+            Ok(if diags.iter().any(|d| d.is_problem()) { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Info { gazetteer } => {
             let (g, problems) = gazetteer.load()?;

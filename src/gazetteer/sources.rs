@@ -20,7 +20,7 @@ use super::build::MAGIC;
 use super::record::{self, Kind, PlaceRecord, RowError};
 use crate::error::{Error, Result};
 
-/// A problem with one line of one source file.
+/// A problem with one line of one source file, or a note about it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     /// The file.
@@ -29,6 +29,26 @@ pub struct Diagnostic {
     pub line: u64,
     /// What is wrong.
     pub message: String,
+    /// Whether the line is bad, or only worth knowing about.
+    pub severity: Severity,
+}
+
+/// How much a [`Diagnostic`] matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// A bad row, skipped: the input needs fixing.
+    Problem,
+    /// Nothing to fix: a country of `countryInfo.txt` whose capital the
+    /// dumps given do not have (as `CS`, Serbia and Montenegro, in every
+    /// current dump) is left out.
+    Note,
+}
+
+impl Diagnostic {
+    /// Whether this is a [`Severity::Problem`].
+    pub fn is_problem(&self) -> bool {
+        self.severity == Severity::Problem
+    }
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -125,7 +145,12 @@ pub fn read_rows(paths: &[PathBuf]) -> Result<(Vec<PlaceRecord>, Vec<Diagnostic>
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let reader = BufReader::with_capacity(1 << 20, file);
         let mut push = |errs: Vec<RowError>| {
-            diags.extend(errs.into_iter().map(|e| Diagnostic { path: path.clone(), line: e.line, message: e.message }))
+            diags.extend(errs.into_iter().map(|e| Diagnostic {
+                path: path.clone(),
+                line: e.line,
+                message: e.message,
+                severity: Severity::Problem,
+            }))
         };
         match fmt {
             SourceFormat::Index => {
@@ -453,9 +478,10 @@ fn finish_dumps(
                 path: info.path.clone(),
                 line: info.line,
                 message: format!(
-                    "no coordinates for country {}: its capital {:?} is not in the dumps",
+                    "country {} left out: its capital {:?} is not in the dumps, so it has no coordinates",
                     info.iso, info.capital
                 ),
+                severity: Severity::Note,
             });
             continue;
         };

@@ -259,3 +259,44 @@ mod first_word {
         }
     }
 }
+
+#[test]
+fn a_country_without_its_capital_in_the_dumps_is_a_note_not_a_failure() {
+    let dir = scratch();
+    // The sample dump without its broken row, and country info that also
+    // lists Syria, whose capital the dump does not have.
+    let dump: String = std::fs::read_to_string(data("geonames_sample.txt"))
+        .expect("dump")
+        .lines()
+        .filter(|l| !l.contains("Broken Place"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("dump.txt"), dump).expect("write");
+    let info = std::fs::read_to_string(data("country_sample.txt")).expect("info");
+    let syria = "SY\tSYR\t760\tSY\tSyria\tDamascus\t185180\t22198110\tAS\t.sy\tSYP\tPound\t963\t\t\tar-SY\t163843\tIQ,JO,IL,TR,LB\t\n";
+    std::fs::write(dir.path().join("countryInfo.txt"), format!("{info}{syria}")).expect("write");
+    let out = geoevent(&dir)
+        .args(["gazetteer", "build", "dump.txt", "countryInfo.txt", "-o", "g.idx"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("geoevent: note: countryInfo.txt:4: country SY left out"), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    // Iraq is placed at Baghdad; the index serves `places` with no failure.
+    let out = geoevent(&dir)
+        .args(["places", "--gazetteer", "g.idx"])
+        .write_stdin("Iraq said troops left Al Fallujah for Baghdad.")
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ids: Vec<String> = features(&out.stdout).iter().map(|f| f["properties"]["place_id"].to_string()).collect();
+    assert_eq!(ids, [r#""gn:99237""#, r#""gn:99454""#, r#""gn:98182""#]);
+    // The same files loaded directly: a note again, and success.
+    let out = geoevent(&dir)
+        .args(["places", "--gazetteer", "dump.txt", "--gazetteer", "countryInfo.txt"])
+        .write_stdin("Baghdad")
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
