@@ -36,7 +36,7 @@ impl GazetteerArgs {
 }
 
 /// Print diagnostics to stderr: problems as warnings, then notes.
-pub fn report(diags: &[Diagnostic]) {
+pub fn report<'d>(diags: impl IntoIterator<Item = &'d Diagnostic>) {
     let mut err = std::io::stderr().lock();
     for d in diags {
         let what = if d.is_problem() { "warning" } else { "note" };

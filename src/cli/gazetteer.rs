@@ -47,9 +47,7 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
                 for d in &problems {
                     writeln!(out, "{d}")?;
                 }
-                for d in &notes {
-                    eprintln!("geoevent: note: {d}");
-                }
+                report(notes);
                 bad += problems.len();
                 eprintln!("{}: {} good row(s), {} problem(s)", f.display(), good, problems.len());
             }
