@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use geoevent::gazetteer::build::build_index;
 use geoevent::gazetteer::sources;
 use geoevent::output::AtomicFile;
 
@@ -54,13 +53,17 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             Ok(if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Build { sources: files, output } => {
-            let (rows, diags) = sources::read_rows(&files)?;
+            let label = files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");
+            let (builder, diags) = sources::build(&files, &label)?;
             report(&diags);
-            let bytes = build_index(&rows).map_err(anyhow::Error::msg)?;
+            let places = builder.len();
+            let index = builder.finish_sections().map_err(anyhow::Error::msg)?;
             let mut f = AtomicFile::create(&output)?;
-            f.file().write_all(&bytes).with_context(|| format!("writing {}", output.display()))?;
+            let mut w = std::io::BufWriter::new(f.file());
+            index.write_to(&mut w).and_then(|()| w.flush()).with_context(|| format!("writing {}", output.display()))?;
+            drop(w);
             f.commit()?;
-            eprintln!("{}: {} places, {} bytes", output.display(), rows.len(), bytes.len());
+            eprintln!("{}: {} places, {} bytes", output.display(), places, index.len());
             Ok(if diags.iter().any(|d| d.is_problem()) { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Info { gazetteer } => {

@@ -26,9 +26,7 @@
 //!          so most words that start no name are rejected without a lookup.
 //! ```
 
-use std::collections::HashMap;
-
-use super::normalize::{ARTICLES, checksum, fnv1a, is_abbreviation, loose_key, name_tokens};
+use super::normalize::{ARTICLES, Checksum, fnv1a, is_abbreviation, loose_key, name_tokens};
 use super::record::PlaceRecord;
 
 /// File magic of a geoevent gazetteer index.
@@ -76,63 +74,316 @@ pub fn posting(place: u32, variant: Variant, abbreviation: bool) -> u32 {
     place | ((variant as u32) << 28) | ((abbreviation as u32) << 30)
 }
 
-/// One name key of one place. A build collects them all, then sorts them:
-/// a sorted list takes a fraction of the memory of a map of keys to maps of
-/// places (260 bytes a key on a big dump).
-struct KeyPosting {
-    key: Vec<u8>,
-    place: u32,
-    variant: Variant,
-    abbrev: bool,
+/// Byte strings, each stored once in one arena as a `u32` length and the
+/// bytes (the index's string-table format), and found again by hash. Every
+/// string has an id (order of first insertion) and an offset.
+struct Interner {
+    bytes: Vec<u8>,
+    /// Offset of each string by id.
+    offsets: Vec<u32>,
+    /// Ids by the hash of their string, no second copy of the text (a big
+    /// build has hundreds of MB of names): each entry is the high half of
+    /// the string's hash and its id, so growing the table reads no string.
+    table: hashbrown::HashTable<u64>,
 }
 
-fn add(keys: &mut Vec<KeyPosting>, key: Vec<u8>, place: u32, variant: Variant, abbrev: bool) {
-    keys.push(KeyPosting { key, place, variant, abbrev });
+/// The table hash of an entry's stored half hash.
+fn table_hash(entry: u64) -> u64 {
+    (entry >> 32).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
-fn add_name(keys: &mut Vec<KeyPosting>, name: &str, place: u32, variant: Variant) {
-    let tokens = name_tokens(name);
-    if tokens.is_empty() {
-        return;
+/// The string at `off` of an interner's arena.
+fn arena_string(bytes: &[u8], off: u32) -> &[u8] {
+    let off = off as usize;
+    let len = u32::from_le_bytes([bytes[off], bytes[off + 1], bytes[off + 2], bytes[off + 3]]) as usize;
+    &bytes[off + 4..off + 4 + len]
+}
+
+impl Interner {
+    fn new() -> Interner {
+        Interner { bytes: Vec::new(), offsets: Vec::new(), table: hashbrown::HashTable::new() }
     }
-    let abbrev = is_abbreviation(name);
-    let key = tokens.join(" ");
-    if !abbrev && let Some(l) = loose_key(&key) {
-        let mut k = vec![LOOSE_TAG];
-        k.extend_from_slice(l.as_bytes());
-        add(keys, k, place, Variant::Loose, false);
-    }
-    add(keys, key.into_bytes(), place, variant, abbrev);
-    if tokens.len() >= 2 && ARTICLES.contains(&tokens[0].as_str()) {
-        let rest = tokens[1..].join(" ");
-        if rest.len() >= 3 {
-            if let Some(l) = loose_key(&rest) {
-                let mut k = vec![LOOSE_TAG];
-                k.extend_from_slice(l.as_bytes());
-                add(keys, k, place, Variant::Loose, false);
-            }
-            add(keys, rest.into_bytes(), place, Variant::Stripped, false);
+
+    /// The id and offset of `s`, stored if new. Fails when the arena
+    /// outgrows 32-bit offsets.
+    fn intern(&mut self, s: &[u8]) -> Result<(u32, u32), String> {
+        let half = fnv1a(s) & 0xffff_ffff_0000_0000;
+        let hash = table_hash(half);
+        let Interner { bytes, offsets, table } = self;
+        let same = |&e: &u64| e & !0xffff_ffff == half && arena_string(bytes, offsets[e as u32 as usize]) == s;
+        if let Some(&e) = table.find(hash, same) {
+            let id = e as u32;
+            return Ok((id, offsets[id as usize]));
         }
+        let off = u32::try_from(bytes.len())
+            .ok()
+            .filter(|off| {
+                u32::try_from(s.len()).is_ok_and(|n| off.checked_add(n).and_then(|e| e.checked_add(4)).is_some())
+            })
+            .ok_or("string table exceeds 4 GiB")?;
+        bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(s);
+        let id = offsets.len() as u32;
+        offsets.push(off);
+        table.insert_unique(hash, half | u64::from(id), |&e| table_hash(e));
+        Ok((id, off))
+    }
+
+    /// The string with id `id`.
+    fn get(&self, id: u32) -> &[u8] {
+        arena_string(&self.bytes, self.offsets[id as usize])
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len()
+    }
+}
+
+/// Compiles places into index bytes, one place at a time: what it keeps is
+/// the finished place records, the string table, and every name key once
+/// with one 8-byte entry per (key, place, variant), so a big dump's rows
+/// need not be held in memory.
+pub struct IndexBuilder {
+    places: Vec<u8>,
+    count: usize,
+    strings: Interner,
+    /// Name keys, each once.
+    keys: Interner,
+    /// One entry per name key of a place: key id << 32 | place << 3 |
+    /// variant << 1 | abbreviation. After the keys are ranked in byte order
+    /// the id becomes the rank, and sorting the entries as integers sorts
+    /// them by key, place, variant and abbreviation.
+    entries: Vec<u64>,
+}
+
+impl Default for IndexBuilder {
+    fn default() -> Self {
+        IndexBuilder::new()
+    }
+}
+
+impl IndexBuilder {
+    /// An empty builder.
+    pub fn new() -> IndexBuilder {
+        IndexBuilder {
+            places: Vec::new(),
+            count: 0,
+            strings: Interner::new(),
+            keys: Interner::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// Number of places added.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether no place was added.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Add the next place (the caller has validated it). Fails when there
+    /// are more places than [`MAX_PLACES`] or the data outgrows 32-bit offsets.
+    pub fn push(&mut self, row: &PlaceRecord) -> Result<(), String> {
+        if self.count + 1 >= MAX_PLACES {
+            return Err(format!("at most {MAX_PLACES} places fit in an index, found more"));
+        }
+        let idx = self.count as u32;
+        self.add_name(&row.name, idx, Variant::Primary)?;
+        for alt in &row.alt_names {
+            self.add_name(alt, idx, Variant::Alternate)?;
+        }
+        let places = &mut self.places;
+        places.extend_from_slice(&to_e6(row.lat).to_le_bytes());
+        places.extend_from_slice(&to_e6(row.lon).to_le_bytes());
+        let pop = row.population.map_or(u32::MAX, |p| p.min(u32::MAX as u64 - 1) as u32);
+        places.extend_from_slice(&pop.to_le_bytes());
+        for s in [&row.id, &row.name, &row.admin1, &row.alt_names.join("|"), &row.source] {
+            let (_, off) = self.strings.intern(s.as_bytes())?;
+            places.extend_from_slice(&off.to_le_bytes());
+        }
+        places.push(row.kind.code());
+        let cc = row.country.as_bytes();
+        places.push(cc.first().copied().unwrap_or(0));
+        places.push(cc.get(1).copied().unwrap_or(0));
+        places.push(0);
+        self.count += 1;
+        Ok(())
+    }
+
+    fn add(&mut self, key: &[u8], place: u32, variant: Variant, abbrev: bool) -> Result<(), String> {
+        let (id, _) = self.keys.intern(key)?;
+        let entry = u64::from(id) << 32 | u64::from(place) << 3 | (variant as u64) << 1 | u64::from(abbrev);
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    fn add_loose(&mut self, key: &str, place: u32) -> Result<(), String> {
+        if let Some(l) = loose_key(key) {
+            let mut k = Vec::with_capacity(l.len() + 1);
+            k.push(LOOSE_TAG);
+            k.extend_from_slice(l.as_bytes());
+            self.add(&k, place, Variant::Loose, false)?;
+        }
+        Ok(())
+    }
+
+    fn add_name(&mut self, name: &str, place: u32, variant: Variant) -> Result<(), String> {
+        let tokens = name_tokens(name);
+        if tokens.is_empty() {
+            return Ok(());
+        }
+        let abbrev = is_abbreviation(name);
+        let key = tokens.join(" ");
+        if !abbrev {
+            self.add_loose(&key, place)?;
+        }
+        self.add(key.as_bytes(), place, variant, abbrev)?;
+        if tokens.len() >= 2 && ARTICLES.contains(&tokens[0].as_str()) {
+            let rest = tokens[1..].join(" ");
+            if rest.len() >= 3 {
+                self.add_loose(&rest, place)?;
+                self.add(rest.as_bytes(), place, Variant::Stripped, false)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The index, in sections.
+    pub fn finish_sections(self) -> Result<Index, String> {
+        let IndexBuilder { places, count, strings, mut keys, mut entries } = self;
+        // Nothing is looked up from here on.
+        let strings = strings.bytes;
+        keys.table = hashbrown::HashTable::new();
+        // Rank the keys in byte order; entries then sort as integers.
+        // Sorted by their first eight bytes as an integer first: most
+        // comparisons read no key.
+        let mut by_head: Vec<(u64, u32)> = (0..keys.len() as u32)
+            .map(|id| {
+                let k = keys.get(id);
+                let mut head = [0u8; 8];
+                head[..k.len().min(8)].copy_from_slice(&k[..k.len().min(8)]);
+                (u64::from_be_bytes(head), id)
+            })
+            .collect();
+        by_head.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| keys.get(a.1).cmp(keys.get(b.1))));
+        let order: Vec<u32> = by_head.into_iter().map(|(_, id)| id).collect();
+        let mut rank = vec![0u32; keys.len()];
+        for (r, &id) in order.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        for e in &mut entries {
+            *e = u64::from(rank[(*e >> 32) as usize]) << 32 | (*e & 0xffff_ffff);
+        }
+        drop(rank);
+        entries.sort_unstable();
+        let mut filter = vec![0u8; (FILTER_BITS / 8) as usize];
+        let mut postings: Vec<u8> = Vec::new();
+        let mut fst_builder = fst::MapBuilder::memory();
+        for_each_key(&keys, &order, &entries, |key, prefix, list| {
+            let first = key.split(|b| *b == b' ').next().unwrap_or(key);
+            let bit = fnv1a(first) % FILTER_BITS;
+            filter[(bit / 8) as usize] |= 1 << (bit % 8);
+            let mut value = if prefix { PREFIX_BIT } else { 0 };
+            if !list.is_empty() {
+                value |= 1 + (postings.len() / 4) as u64;
+                postings.extend_from_slice(&(list.len() as u32).to_le_bytes());
+                for &(v, p, a) in list {
+                    postings.extend_from_slice(&posting(p, v, a).to_le_bytes());
+                }
+            }
+            fst_builder.insert(key, value).map_err(|e| format!("fst: {e}"))
+        })?;
+        // Not needed from here on: a big build's keys take hundreds of MB.
+        drop((keys, order, entries));
+        let fst_bytes = fst_builder.into_inner().map_err(|e| format!("fst: {e}"))?;
+
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&(count as u32).to_le_bytes());
+        header.extend_from_slice(&0u32.to_le_bytes());
+        let places_off = HEADER_LEN as u64;
+        let strings_off = places_off + places.len() as u64;
+        let postings_off = strings_off + strings.len() as u64;
+        // Keep the postings 4-aligned relative to the start for cheap reads.
+        let pad = (4 - (postings_off % 4)) % 4;
+        let postings_off = postings_off + pad;
+        let fst_off = postings_off + postings.len() as u64;
+        let filter_off = fst_off + fst_bytes.len() as u64;
+        for v in [
+            places_off,
+            strings_off,
+            strings.len() as u64,
+            postings_off,
+            postings.len() as u64,
+            fst_off,
+            fst_bytes.len() as u64,
+            filter_off,
+            filter.len() as u64,
+        ] {
+            header.extend_from_slice(&v.to_le_bytes());
+        }
+        let sections = vec![places, strings, vec![0u8; pad as usize], postings, fst_bytes, filter];
+        let mut sum = Checksum::new(sections.iter().map(Vec::len).sum());
+        for s in &sections {
+            sum.update(s);
+        }
+        header.extend_from_slice(&sum.finish().to_le_bytes());
+        Ok(Index { header, sections })
+    }
+
+    /// The index bytes.
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        let index = self.finish_sections()?;
+        let mut out = Vec::with_capacity(index.len());
+        index.write_to(&mut out).map_err(|e| e.to_string())?;
+        Ok(out)
+    }
+}
+
+/// A compiled index, in the sections it is written in.
+pub struct Index {
+    header: Vec<u8>,
+    sections: Vec<Vec<u8>>,
+}
+
+impl Index {
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.header.len() + self.sections.iter().map(Vec::len).sum::<usize>()
+    }
+
+    /// Whether it has no bytes (never: there is a header).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Write it out: a file gets written without a second copy of the index in memory.
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.header)?;
+        self.sections.iter().try_for_each(|s| w.write_all(s))
     }
 }
 
 /// Call `each` with the keys in byte order, each once, with whether it is a
 /// token prefix of a longer key and its postings (variant, place,
-/// abbreviation) sorted, from `keys` sorted by key, place, variant and
-/// abbreviation.
+/// abbreviation) sorted. `order`: the key ids in byte order; `entries`: the
+/// builder's entries, by key rank, sorted.
 fn for_each_key(
-    keys: &[KeyPosting],
+    keys: &Interner,
+    order: &[u32],
+    entries: &[u64],
     mut each: impl FnMut(&[u8], bool, &[(Variant, u32, bool)]) -> Result<(), String>,
 ) -> Result<(), String> {
     // The token prefixes of every key, each once.
     let mut prefixes: Vec<&[u8]> = Vec::new();
-    for (k, key) in keys.iter().enumerate() {
-        if k > 0 && keys[k - 1].key == key.key {
-            continue;
-        }
-        for (i, b) in key.key.iter().enumerate() {
+    for &id in order {
+        let key = keys.get(id);
+        for (i, b) in key.iter().enumerate() {
             if *b == b' ' {
-                prefixes.push(&key.key[..i]);
+                prefixes.push(&key[..i]);
             }
         }
     }
@@ -141,19 +392,20 @@ fn for_each_key(
     let mut prefixes = prefixes.into_iter().peekable();
     let mut list = Vec::new();
     let mut k = 0;
-    while k < keys.len() {
-        let key = keys[k].key.as_slice();
+    for (r, &id) in order.iter().enumerate() {
+        let key = keys.get(id);
         // Prefixes that are no key of their own come first.
         while let Some(p) = prefixes.next_if(|p| *p < key) {
             each(p, true, &[])?;
         }
         let prefix = prefixes.next_if(|p| *p == key).is_some();
         list.clear();
-        while k < keys.len() && keys[k].key == key {
+        while k < entries.len() && entries[k] >> 32 == r as u64 {
             // The first entry of a place is its best variant.
-            let e = &keys[k];
-            if list.last().is_none_or(|(_, p, _)| *p != e.place) {
-                list.push((e.variant, e.place, e.abbrev));
+            let e = entries[k];
+            let place = (e >> 3) as u32 & 0x1fff_ffff;
+            if list.last().is_none_or(|(_, p, _)| *p != place) {
+                list.push((Variant::from_code((e >> 1) as u32 & 3), place, e & 1 == 1));
             }
             k += 1;
         }
@@ -161,36 +413,6 @@ fn for_each_key(
         each(key, prefix, &list)?;
     }
     prefixes.try_for_each(|p| each(p, true, &[]))
-}
-
-/// The string table, each string once.
-struct Strings {
-    bytes: Vec<u8>,
-    /// Offsets of the strings in `bytes` by the hash of their text: no
-    /// second copy of the text (a big build has hundreds of MB of names).
-    seen: HashMap<u64, Vec<u32>>,
-}
-
-impl Strings {
-    fn intern(&mut self, s: &str) -> u32 {
-        let offsets = self.seen.entry(fnv1a(s.as_bytes())).or_default();
-        let bytes = &self.bytes;
-        let text_at = |off: u32| {
-            let at = off as usize + 4;
-            bytes.get(at..at + s.len())
-        };
-        let len_at = |off: u32| bytes.get(off as usize..off as usize + 4).map(|b| [b[0], b[1], b[2], b[3]]);
-        let same =
-            |off: &&u32| len_at(**off) == Some((s.len() as u32).to_le_bytes()) && text_at(**off) == Some(s.as_bytes());
-        if let Some(off) = offsets.iter().find(same) {
-            return *off;
-        }
-        let off = self.bytes.len() as u32;
-        self.bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        self.bytes.extend_from_slice(s.as_bytes());
-        offsets.push(off);
-        off
-    }
 }
 
 /// Round degrees to the index's integer micro-degrees.
@@ -205,91 +427,11 @@ pub fn build_index(rows: &[PlaceRecord]) -> Result<Vec<u8>, String> {
     if rows.len() >= MAX_PLACES {
         return Err(format!("at most {MAX_PLACES} places fit in an index, found {}", rows.len()));
     }
-    let mut keys: Vec<KeyPosting> = Vec::new();
-    let mut strings = Strings { bytes: Vec::new(), seen: HashMap::new() };
-    let mut places = Vec::with_capacity(rows.len() * RECORD_LEN);
-    for (i, row) in rows.iter().enumerate() {
-        let idx = i as u32;
-        add_name(&mut keys, &row.name, idx, Variant::Primary);
-        for alt in &row.alt_names {
-            add_name(&mut keys, alt, idx, Variant::Alternate);
-        }
-        places.extend_from_slice(&to_e6(row.lat).to_le_bytes());
-        places.extend_from_slice(&to_e6(row.lon).to_le_bytes());
-        let pop = row.population.map_or(u32::MAX, |p| p.min(u32::MAX as u64 - 1) as u32);
-        places.extend_from_slice(&pop.to_le_bytes());
-        for s in [&row.id, &row.name, &row.admin1, &row.alt_names.join("|"), &row.source] {
-            places.extend_from_slice(&strings.intern(s).to_le_bytes());
-        }
-        places.push(row.kind.code());
-        let cc = row.country.as_bytes();
-        places.push(cc.first().copied().unwrap_or(0));
-        places.push(cc.get(1).copied().unwrap_or(0));
-        places.push(0);
+    let mut builder = IndexBuilder::new();
+    for row in rows {
+        builder.push(row)?;
     }
-    keys.sort_unstable_by(|a, b| {
-        a.key.cmp(&b.key).then(a.place.cmp(&b.place)).then((a.variant, a.abbrev).cmp(&(b.variant, b.abbrev)))
-    });
-    let mut filter = vec![0u8; (FILTER_BITS / 8) as usize];
-    let mut postings: Vec<u8> = Vec::new();
-    let mut fst_builder = fst::MapBuilder::memory();
-    for_each_key(&keys, |key, prefix, list| {
-        let first = key.split(|b| *b == b' ').next().unwrap_or(key);
-        let bit = fnv1a(first) % FILTER_BITS;
-        filter[(bit / 8) as usize] |= 1 << (bit % 8);
-        let mut value = if prefix { PREFIX_BIT } else { 0 };
-        if !list.is_empty() {
-            value |= 1 + (postings.len() / 4) as u64;
-            postings.extend_from_slice(&(list.len() as u32).to_le_bytes());
-            for &(v, p, a) in list {
-                postings.extend_from_slice(&posting(p, v, a).to_le_bytes());
-            }
-        }
-        fst_builder.insert(key, value).map_err(|e| format!("fst: {e}"))
-    })?;
-    // Not needed from here on: a big build's keys take hundreds of MB.
-    drop(keys);
-    let fst_bytes = fst_builder.into_inner().map_err(|e| format!("fst: {e}"))?;
-    if strings.bytes.len() > u32::MAX as usize {
-        return Err("string table exceeds 4 GiB".into());
-    }
-
-    let mut out =
-        Vec::with_capacity(HEADER_LEN + places.len() + strings.bytes.len() + postings.len() + fst_bytes.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
-    out.extend_from_slice(&0u32.to_le_bytes());
-    let places_off = HEADER_LEN as u64;
-    let strings_off = places_off + places.len() as u64;
-    let postings_off = strings_off + strings.bytes.len() as u64;
-    // Keep the postings 4-aligned relative to the start for cheap reads.
-    let pad = (4 - (postings_off % 4)) % 4;
-    let postings_off = postings_off + pad;
-    let fst_off = postings_off + postings.len() as u64;
-    let filter_off = fst_off + fst_bytes.len() as u64;
-    for v in [
-        places_off,
-        strings_off,
-        strings.bytes.len() as u64,
-        postings_off,
-        postings.len() as u64,
-        fst_off,
-        fst_bytes.len() as u64,
-        filter_off,
-        filter.len() as u64,
-    ] {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-    out.extend_from_slice(&0u64.to_le_bytes()); // checksum, filled in below
-    out.extend_from_slice(&places);
-    out.extend_from_slice(&strings.bytes);
-    out.extend(std::iter::repeat_n(0u8, pad as usize));
-    out.extend_from_slice(&postings);
-    out.extend_from_slice(&fst_bytes);
-    out.extend_from_slice(&filter);
-    let sum = checksum(&out[HEADER_LEN..]);
-    out[HEADER_LEN - 8..HEADER_LEN].copy_from_slice(&sum.to_le_bytes());
-    Ok(out)
+    builder.finish()
 }
 
 #[cfg(test)]
@@ -334,8 +476,10 @@ mod tests {
         assert!(g.lookup(b"qaim").postings().any(|p| p.place == 2 && p.variant == Variant::Stripped));
         assert!(g.lookup(b"al").is_prefix);
         // Interned strings: the same text is stored once.
-        let mut strings = Strings { bytes: Vec::new(), seen: HashMap::new() };
-        let a = strings.intern("York");
-        assert_eq!((strings.intern("New York"), strings.intern("York")), (a + 8, a));
+        let mut strings = Interner::new();
+        let (a, off) = strings.intern(b"York").expect("intern");
+        assert_eq!(strings.intern(b"New York"), Ok((a + 1, off + 8)));
+        assert_eq!(strings.intern(b"York"), Ok((a, off)));
+        assert_eq!(strings.get(a + 1), b"New York");
     }
 }

@@ -250,6 +250,12 @@ impl Gazetteer {
         Gazetteer::from_bytes(Bytes::Owned(Arc::new(bytes)), label, Check::None)
     }
 
+    /// Compile a gazetteer from a builder's places.
+    pub fn from_builder(builder: build::IndexBuilder, label: &str) -> Result<Gazetteer> {
+        let bytes = builder.finish().map_err(|message| Error::Index { path: label.into(), message })?;
+        Gazetteer::from_bytes(Bytes::Owned(Arc::new(bytes)), label, Check::None)
+    }
+
     /// Read a compiled index from bytes. The bytes are untrusted: the
     /// checksum is verified and every key of the name index walked once, so a
     /// corrupt index is an error here rather than a panic later.

@@ -16,7 +16,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::Gazetteer;
-use super::build::MAGIC;
+use super::build::{IndexBuilder, MAGIC};
 use super::record::{self, Kind, PlaceRecord, RowError};
 use crate::error::{Error, Result};
 
@@ -85,10 +85,17 @@ pub fn sniff(path: &Path) -> Result<SourceFormat> {
         n += k;
     }
     head.truncate(n);
+    sniff_head(path, &head)
+}
+
+/// Recognise a source file's format from its first bytes, `head` (64 KiB
+/// or all of a shorter file).
+fn sniff_head(path: &Path, head: &[u8]) -> Result<SourceFormat> {
+    let head = &head[..head.len().min(64 * 1024)];
     if head.starts_with(MAGIC) {
         return Ok(SourceFormat::Index);
     }
-    let text = String::from_utf8_lossy(&head);
+    let text = String::from_utf8_lossy(head);
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().find(|l| !l.trim().is_empty() && !l.starts_with('#'));
     let Some(first) = first else {
@@ -123,36 +130,120 @@ pub fn sniff(path: &Path) -> Result<SourceFormat> {
 /// Load a gazetteer from one or more source files. Bad rows are returned as
 /// diagnostics and skipped; an unreadable or unrecognised file is an error.
 pub fn load(paths: &[PathBuf]) -> Result<(Gazetteer, Vec<Diagnostic>)> {
-    if let [one] = paths
-        && sniff(one)? == SourceFormat::Index
-    {
-        return Ok((Gazetteer::open_index(one)?, Vec::new()));
-    }
-    let (rows, diags) = read_rows(paths)?;
     let label = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");
-    Ok((Gazetteer::from_records(&rows, &label)?, diags))
+    let sources = open_all(paths)?;
+    if let [(source, SourceFormat::Index)] = sources.as_slice() {
+        let g = match &source.bytes {
+            None => Gazetteer::open_index(&source.path)?,
+            Some(bytes) => Gazetteer::from_index_bytes(bytes.clone(), &label)?,
+        };
+        return Ok((g, Vec::new()));
+    }
+    let mut builder = IndexBuilder::new();
+    let diags = for_each_row_of(sources, |row| {
+        builder.push(&row).map_err(|message| Error::Index { path: label.clone(), message })
+    })?;
+    Ok((Gazetteer::from_builder(builder, &label)?, diags))
+}
+
+/// Compile source files (not index files) into an [`IndexBuilder`], row by
+/// row (see [`for_each_row`]): a dump's rows are never all in memory.
+/// `label` names the sources in an error.
+pub fn build(paths: &[PathBuf], label: &str) -> Result<(IndexBuilder, Vec<Diagnostic>)> {
+    let mut builder = IndexBuilder::new();
+    let diags =
+        for_each_row(paths, |row| builder.push(&row).map_err(|message| Error::Index { path: label.into(), message }))?;
+    Ok((builder, diags))
 }
 
 /// Read the rows of one or more source files (not index files), merged.
 pub fn read_rows(paths: &[PathBuf]) -> Result<(Vec<PlaceRecord>, Vec<Diagnostic>)> {
-    let mut rows: Vec<PlaceRecord> = Vec::new();
-    let mut diags = Vec::new();
+    let mut rows = Vec::new();
+    let diags = for_each_row(paths, |row| {
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok((rows, diags))
+}
+
+/// Open and recognise every source file, in order.
+fn open_all(paths: &[PathBuf]) -> Result<Vec<(Source, SourceFormat)>> {
+    paths.iter().map(|p| Source::open(p)).collect()
+}
+
+/// A source file: its path, and its bytes when it is no regular file (a
+/// pipe cannot be read twice: once to recognise it, once to read it).
+struct Source {
+    path: PathBuf,
+    bytes: Option<Vec<u8>>,
+}
+
+impl Source {
+    fn open(path: &Path) -> Result<(Source, SourceFormat)> {
+        let regular = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_file();
+        if regular {
+            return Ok((Source { path: path.to_path_buf(), bytes: None }, sniff(path)?));
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let fmt = sniff_head(path, &bytes)?;
+        Ok((Source { path: path.to_path_buf(), bytes: Some(bytes) }, fmt))
+    }
+
+    fn reader(&self) -> Result<Box<dyn BufRead + '_>> {
+        Ok(match &self.bytes {
+            Some(b) => Box::new(b.as_slice()),
+            None => {
+                let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+                Box::new(BufReader::with_capacity(1 << 20, file))
+            }
+        })
+    }
+}
+
+/// Call `each` with the rows of one or more source files (not index files),
+/// merged, in index order: the CSV rows, then the dumps' rows file by file,
+/// then the countries of `countryInfo.txt` that the dumps lack. Ids are
+/// unique: the first row of an id is kept. Returns the bad rows (and notes)
+/// in file order.
+///
+/// GeoNames dumps are read twice and never held in memory: first for what
+/// naming and placing their rows needs (the dumps' own first-level division
+/// names, their countries, the capitals of `countryInfo.txt`), then row by
+/// row. CSV sources, companion files and pipes are read once, into memory.
+pub fn for_each_row(paths: &[PathBuf], each: impl FnMut(PlaceRecord) -> Result<()>) -> Result<Vec<Diagnostic>> {
+    for_each_row_of(open_all(paths)?, each)
+}
+
+/// [`for_each_row`] of sources opened by [`open_all`].
+fn for_each_row_of(
+    sources: Vec<(Source, SourceFormat)>,
+    mut each: impl FnMut(PlaceRecord) -> Result<()>,
+) -> Result<Vec<Diagnostic>> {
+    let mut csv_rows: Vec<PlaceRecord> = Vec::new();
     let mut admin1_names: HashMap<String, String> = HashMap::new();
-    let mut country_infos: Vec<CountryInfo> = Vec::new();
-    let mut dumps: Vec<(PathBuf, Vec<DumpRow>)> = Vec::new();
-    for path in paths {
-        let fmt = sniff(path)?;
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let reader = BufReader::with_capacity(1 << 20, file);
-        let mut push = |errs: Vec<RowError>| {
-            diags.extend(errs.into_iter().map(|e| Diagnostic {
-                path: path.clone(),
+    let mut infos: Vec<CountryInfo> = Vec::new();
+    // Diagnostics by file, in the order given.
+    let mut per_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); sources.len()];
+    let mut dumps: Vec<(usize, Source)> = Vec::new();
+    let problems = |path: &Path, errs: Vec<RowError>| -> Vec<Diagnostic> {
+        errs.into_iter()
+            .map(|e| Diagnostic {
+                path: path.to_path_buf(),
                 line: e.line,
                 message: e.message,
                 severity: Severity::Problem,
-            }))
-        };
-        match fmt {
+            })
+            .collect()
+    };
+    // The companion files and CSVs first: scanning a dump needs them.
+    for (i, (source, fmt)) in sources.into_iter().enumerate() {
+        let path = &source.path;
+        if fmt == SourceFormat::GeoNames {
+            dumps.push((i, source));
+            continue;
+        }
+        let reader = source.reader()?;
+        per_file[i] = match fmt {
             SourceFormat::Index => {
                 return Err(Error::Format {
                     path: path.clone(),
@@ -161,39 +252,184 @@ pub fn read_rows(paths: &[PathBuf]) -> Result<(Vec<PlaceRecord>, Vec<Diagnostic>
             }
             SourceFormat::Csv => {
                 let (r, e) = record::read_csv(reader);
-                rows.extend(r);
-                push(e);
+                csv_rows.extend(r);
+                problems(path, e)
             }
-            SourceFormat::Admin1Codes => push(read_admin1_codes(reader, &mut admin1_names)),
-            SourceFormat::CountryInfo => push(read_country_info(reader, path, &mut country_infos)),
-            SourceFormat::GeoNames => {
-                let (r, e) = read_dump(reader);
-                push(e);
-                dumps.push((path.clone(), r));
+            SourceFormat::Admin1Codes => problems(path, read_admin1_codes(reader, &mut admin1_names)),
+            SourceFormat::CountryInfo => problems(path, read_country_info(reader, path, &mut infos)),
+            SourceFormat::GeoNames => unreachable!("dumps are taken above"),
+        };
+    }
+    // First pass over the dumps.
+    let mut scan = DumpScan::new(admin1_names, &infos);
+    for (i, dump) in &dumps {
+        per_file[*i] = problems(&dump.path, scan_dump(dump.reader()?, |row| scan.see(row)));
+    }
+    let mut diags: Vec<Diagnostic> = per_file.into_iter().flatten().collect();
+    let countries = scan.countries(&infos, &mut diags);
+    let names = scan.names;
+
+    let mut seen = IdSet::default();
+    for row in csv_rows {
+        if seen.insert(&row.id) {
+            each(row)?;
+        }
+    }
+    for (_, dump) in &dumps {
+        let source =
+            format!("geonames:{}", dump.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        let mut result = Ok(());
+        // The bad rows were reported by the first pass.
+        scan_dump(dump.reader()?, |mut r| {
+            if result.is_err() || !seen.insert(&r.record.id) {
+                return;
+            }
+            if r.record.kind != Kind::Country && !r.admin1_code.is_empty() && r.admin1_code != "00" {
+                let code = format!("{}.{}", r.record.country, r.admin1_code);
+                r.record.admin1 = if r.record.kind == Kind::Admin1 {
+                    r.record.name.clone()
+                } else {
+                    names.get(&code).cloned().unwrap_or(code)
+                };
+            }
+            r.record.source.clone_from(&source);
+            result = each(r.record);
+        });
+        result?;
+    }
+    for row in countries {
+        if seen.insert(&row.id) {
+            each(row)?;
+        }
+    }
+    Ok(diags)
+}
+
+/// What the first pass over the dumps learns.
+struct DumpScan<'i> {
+    /// Division names by `CC.code`: admin1CodesASCII first, else the dumps'
+    /// own ADM1 rows (the first of a code).
+    names: HashMap<String, String>,
+    /// Countries the dumps have a country row for.
+    countries: HashSet<String>,
+    /// The capitals of `countryInfo.txt`: (country, name) -> its entries.
+    capitals: HashMap<(&'i str, &'i str), Vec<usize>>,
+    /// The best row for each entry's capital so far: population, lat, lon.
+    best: Vec<Option<(u64, f64, f64)>>,
+}
+
+impl<'i> DumpScan<'i> {
+    fn new(names: HashMap<String, String>, infos: &'i [CountryInfo]) -> DumpScan<'i> {
+        let mut capitals: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (k, info) in infos.iter().enumerate() {
+            if !info.capital.is_empty() {
+                capitals.entry((info.iso.as_str(), info.capital.as_str())).or_default().push(k);
+            }
+        }
+        DumpScan { names, countries: HashSet::new(), capitals, best: vec![None; infos.len()] }
+    }
+
+    fn see(&mut self, r: DumpRow) {
+        let rec = &r.record;
+        if rec.kind == Kind::Admin1 && r.fcode == "ADM1" {
+            self.names.entry(format!("{}.{}", rec.country, r.admin1_code)).or_insert_with(|| rec.name.clone());
+        }
+        if rec.kind == Kind::Country {
+            self.countries.insert(rec.country.clone());
+        }
+        if rec.kind.is_populated()
+            && let Some(entries) = self.capitals.get(&(rec.country.as_str(), rec.name.as_str()))
+        {
+            let pop = rec.population.unwrap_or(0);
+            for &k in entries {
+                // The most populous; of equals, the last.
+                if self.best[k].is_none_or(|(p, _, _)| pop >= p) {
+                    self.best[k] = Some((pop, rec.lat, rec.lon));
+                }
             }
         }
     }
-    let mut dumped = finish_dumps(dumps, &admin1_names, &country_infos, &mut diags);
-    if rows.is_empty() {
-        rows = dumped; // no copy of a big dump's rows
-    } else {
-        rows.append(&mut dumped);
+
+    /// Rows for the countries of `infos` the dumps lack, placed at their
+    /// capital; a note for each whose capital the dumps lack too.
+    fn countries(&self, infos: &[CountryInfo], diags: &mut Vec<Diagnostic>) -> Vec<PlaceRecord> {
+        let mut out = Vec::new();
+        for (k, info) in infos.iter().enumerate() {
+            if self.countries.contains(&info.iso) || info.capital.is_empty() {
+                continue;
+            }
+            let Some((_, lat, lon)) = self.best[k] else {
+                diags.push(Diagnostic {
+                    path: info.path.clone(),
+                    line: info.line,
+                    message: format!(
+                        "country {} left out: its capital {:?} is not in the dumps, so it has no coordinates",
+                        info.iso, info.capital
+                    ),
+                    severity: Severity::Note,
+                });
+                continue;
+            };
+            out.push(PlaceRecord {
+                id: if info.geonameid.is_empty() {
+                    format!("iso:{}", info.iso)
+                } else {
+                    format!("gn:{}", info.geonameid)
+                },
+                name: info.name.clone(),
+                kind: Kind::Country,
+                country: info.iso.clone(),
+                admin1: String::new(),
+                lat,
+                lon,
+                population: info.population,
+                alt_names: Vec::new(),
+                source: "geonames:countryInfo+capital".into(),
+            });
+        }
+        // Divisions named by admin1CodesASCII but absent from the dumps get no
+        // row: the file has no coordinates for them.
+        out
     }
-    // Ids must be unique across files: keep the first.
-    let keep: Vec<bool> = {
-        let mut seen: HashSet<&str> = HashSet::with_capacity(rows.len());
-        rows.iter().map(|r| seen.insert(r.id.as_str())).collect()
-    };
-    let mut keep = keep.into_iter();
-    rows.retain(|_| keep.next().unwrap_or(true));
-    Ok((rows, diags))
+}
+
+/// The ids seen so far. GeoNames ids (`gn:` and a number) take a bit each.
+#[derive(Default)]
+struct IdSet {
+    numbers: Vec<u64>,
+    others: HashSet<String>,
+}
+
+impl IdSet {
+    /// Whether `id` is new; it is seen from now on.
+    fn insert(&mut self, id: &str) -> bool {
+        let number = id
+            .strip_prefix("gn:")
+            .filter(|n| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|n| n.len() == 1 || !n.starts_with('0'))
+            .and_then(|n| n.parse::<usize>().ok());
+        let Some(n) = number else {
+            return self.others.insert(id.to_string());
+        };
+        if n / 64 >= self.numbers.len() {
+            self.numbers.resize(n / 64 + 1, 0);
+        }
+        let (word, bit) = (&mut self.numbers[n / 64], 1u64 << (n % 64));
+        let new = *word & bit == 0;
+        *word |= bit;
+        new
+    }
 }
 
 /// Check a source file: every bad row as a diagnostic, and the number of good rows.
 pub fn check(path: &Path) -> Result<(usize, Vec<Diagnostic>)> {
-    match sniff(path)? {
+    let (source, fmt) = Source::open(path)?;
+    match fmt {
         SourceFormat::Index => {
-            let g = Gazetteer::open_index(path)?;
+            let g = match source.bytes {
+                None => Gazetteer::open_index(path)?,
+                Some(bytes) => Gazetteer::from_index_bytes(bytes, &path.display().to_string())?,
+            };
             g.verify()?;
             let n = g.places().count();
             if n != g.len() {
@@ -205,8 +441,12 @@ pub fn check(path: &Path) -> Result<(usize, Vec<Diagnostic>)> {
             Ok((n, Vec::new()))
         }
         _ => {
-            let (rows, diags) = read_rows(&[path.to_path_buf()])?;
-            Ok((rows.len(), diags))
+            let mut n = 0;
+            let diags = for_each_row_of(vec![(source, fmt)], |_| {
+                n += 1;
+                Ok(())
+            })?;
+            Ok((n, diags))
         }
     }
 }
@@ -358,13 +598,15 @@ fn kind_of(fclass: &str, fcode: &str, population: Option<u64>) -> Option<Kind> {
     })
 }
 
-fn read_dump<R: BufRead>(reader: R) -> (Vec<DumpRow>, Vec<RowError>) {
-    let mut rows = Vec::new();
-    let errs = parse_lines(reader, |_, line| {
-        rows.extend(parse_dump_line(line)?);
+/// Call `each` with every row of a dump that geoevent indexes; the bad rows
+/// are returned.
+fn scan_dump<R: BufRead>(reader: R, mut each: impl FnMut(DumpRow)) -> Vec<RowError> {
+    parse_lines(reader, |_, line| {
+        if let Some(row) = parse_dump_line(line)? {
+            each(row);
+        }
         Ok(())
-    });
-    (rows, errs)
+    })
 }
 
 fn parse_dump_line(line: &str) -> std::result::Result<Option<DumpRow>, String> {
@@ -418,88 +660,4 @@ fn parse_dump_line(line: &str) -> std::result::Result<Option<DumpRow>, String> {
         admin1_code: f[10].trim().to_string(),
         fcode: f[7].to_string(),
     }))
-}
-
-fn finish_dumps(
-    dumps: Vec<(PathBuf, Vec<DumpRow>)>,
-    admin1_names: &HashMap<String, String>,
-    infos: &[CountryInfo],
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<PlaceRecord> {
-    // Division names: admin1CodesASCII first, else the dump's own ADM1 rows.
-    let mut names = admin1_names.clone();
-    for (_, rows) in &dumps {
-        for r in rows.iter().filter(|r| r.record.kind == Kind::Admin1 && r.fcode == "ADM1") {
-            names.entry(format!("{}.{}", r.record.country, r.admin1_code)).or_insert_with(|| r.record.name.clone());
-        }
-    }
-    let mut out: Vec<PlaceRecord> = Vec::new();
-    let mut countries: HashSet<String> = HashSet::new();
-    for (path, rows) in dumps {
-        let source =
-            format!("geonames:{}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        // Collected from a map over the rows by value, the records take the
-        // rows' own buffer: a big dump is not held twice.
-        let records: Vec<PlaceRecord> = rows
-            .into_iter()
-            .map(|mut r| {
-                if r.record.kind == Kind::Country {
-                    countries.insert(r.record.country.clone());
-                }
-                if r.record.kind != Kind::Country && !r.admin1_code.is_empty() && r.admin1_code != "00" {
-                    let code = format!("{}.{}", r.record.country, r.admin1_code);
-                    r.record.admin1 = if r.record.kind == Kind::Admin1 {
-                        r.record.name.clone()
-                    } else {
-                        names.get(&code).cloned().unwrap_or(code)
-                    };
-                }
-                r.record.source = source.clone();
-                r.record
-            })
-            .collect();
-        if out.is_empty() {
-            out = records;
-        } else {
-            out.extend(records);
-        }
-    }
-    // Countries the dumps lack: placed at their capital, when the dumps have it.
-    for info in infos {
-        if countries.contains(&info.iso) || info.capital.is_empty() {
-            continue;
-        }
-        let capital = out
-            .iter()
-            .filter(|r| r.country == info.iso && r.kind.is_populated() && r.name == info.capital)
-            .max_by_key(|r| r.population.unwrap_or(0));
-        let Some(capital) = capital else {
-            diags.push(Diagnostic {
-                path: info.path.clone(),
-                line: info.line,
-                message: format!(
-                    "country {} left out: its capital {:?} is not in the dumps, so it has no coordinates",
-                    info.iso, info.capital
-                ),
-                severity: Severity::Note,
-            });
-            continue;
-        };
-        let (lat, lon) = (capital.lat, capital.lon);
-        out.push(PlaceRecord {
-            id: if info.geonameid.is_empty() { format!("iso:{}", info.iso) } else { format!("gn:{}", info.geonameid) },
-            name: info.name.clone(),
-            kind: Kind::Country,
-            country: info.iso.clone(),
-            admin1: String::new(),
-            lat,
-            lon,
-            population: info.population,
-            alt_names: Vec::new(),
-            source: "geonames:countryInfo+capital".into(),
-        });
-    }
-    // Divisions named by admin1CodesASCII but absent from the dumps get no
-    // row: the file has no coordinates for them.
-    out
 }
