@@ -131,11 +131,13 @@ fn sniff_head(path: &Path, head: &[u8]) -> Result<SourceFormat> {
 /// diagnostics and skipped; an unreadable or unrecognised file is an error.
 pub fn load(paths: &[PathBuf]) -> Result<(Gazetteer, Vec<Diagnostic>)> {
     let label = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");
-    let sources = open_all(paths)?;
-    if let [(source, SourceFormat::Index)] = sources.as_slice() {
-        let g = match &source.bytes {
+    let mut sources = open_all(paths)?;
+    if let [(_, SourceFormat::Index)] = sources.as_slice()
+        && let Some((source, _)) = sources.pop()
+    {
+        let g = match source.bytes {
             None => Gazetteer::open_index(&source.path)?,
-            Some(bytes) => Gazetteer::from_index_bytes(bytes.clone(), &label)?,
+            Some(bytes) => Gazetteer::from_index_bytes(bytes, &label)?,
         };
         return Ok((g, Vec::new()));
     }

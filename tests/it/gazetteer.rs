@@ -301,9 +301,12 @@ fn a_country_without_its_capital_in_the_dumps_is_a_note_not_a_failure() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// A dump row in the 19 GeoNames columns.
-fn dump_row(id: &str, name: &str, lat: &str, lon: &str, class: &str, code: &str, admin1: &str, pop: &str) -> String {
-    format!("{id}\t{name}\t{name}\t\t{lat}\t{lon}\t{class}\t{code}\tIQ\t\t{admin1}\t\t\t\t{pop}\t\t\tAsia/Baghdad\t2024-01-01\n")
+/// A dump row in the 19 GeoNames columns, in Iraq: id, name, lat, lon,
+/// feature class and code, admin1 code, population.
+fn dump_row([id, name, lat, lon, class, code, admin1, pop]: [&str; 8]) -> String {
+    format!(
+        "{id}\t{name}\t{name}\t\t{lat}\t{lon}\t{class}\t{code}\tIQ\t\t{admin1}\t\t\t\t{pop}\t\t\tAsia/Baghdad\t2024-01-01\n"
+    )
 }
 
 #[test]
@@ -311,8 +314,8 @@ fn a_dump_from_a_pipe_is_read_whole_and_names_its_divisions() {
     let dir = scratch();
     // The division's own row comes after the city that lies in it: the
     // dump is read twice, so the city still gets the division's name.
-    let dump = dump_row("99454", "Al Fallujah", "33.35", "43.78", "P", "PPLA2", "01", "190159")
-        + &dump_row("99592", "Al Anbar", "32.55", "41.92", "A", "ADM1", "01", "1561407");
+    let dump = dump_row(["99454", "Al Fallujah", "33.35", "43.78", "P", "PPLA2", "01", "190159"])
+        + &dump_row(["99592", "Al Anbar", "32.55", "41.92", "A", "ADM1", "01", "1561407"]);
     // A pipe (standard input) cannot be read twice: it is read into memory,
     // also for recognising its format.
     geoevent(&dir)
@@ -331,6 +334,16 @@ fn a_dump_from_a_pipe_is_read_whole_and_names_its_divisions() {
     assert_eq!(fs.len(), 1);
     assert_eq!(fs[0]["properties"]["admin1"], "Al Anbar");
     assert_eq!(fs[0]["properties"]["place_id"], "gn:99454");
+    // An index from a pipe is read into memory (and checked whole).
+    std::fs::write(dir.path().join("report.txt"), "Troops left Al Fallujah on Monday.").expect("write");
+    let index = std::fs::read(dir.path().join("g.idx")).expect("index");
+    let piped = geoevent(&dir)
+        .args(["places", "--gazetteer", "/dev/stdin", "report.txt"])
+        .write_stdin(index)
+        .output()
+        .expect("runs");
+    assert!(piped.status.success(), "{}", String::from_utf8_lossy(&piped.stderr));
+    assert_eq!(features(&piped.stdout)[0]["properties"]["admin1"], "Al Anbar");
     geoevent(&dir)
         .args(["gazetteer", "check", "/dev/stdin"])
         .write_stdin(dump)
