@@ -545,7 +545,7 @@ impl Matcher<'_> {
             if !(p.variant == Variant::Primary || p.abbreviation) {
                 continue;
             }
-            let Some(g) = self.gazetteer.place(p.place) else { continue };
+            let Some(g) = self.gazetteer.facts(p.place) else { continue };
             let s = match g.kind {
                 Kind::Country | Kind::Admin1 => Strength::Division,
                 Kind::City if g.population.unwrap_or(0) >= 100_000 => Strength::City,

@@ -11,7 +11,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::gazetteer::{Gazetteer, Kind, Place, Posting, Variant};
+use crate::gazetteer::{Facts, Gazetteer, Kind, Place, Posting, Variant};
 use crate::geodesy::LonLat;
 use crate::matcher::Mention;
 
@@ -106,13 +106,18 @@ pub struct Scored<'g> {
 
 /// Prior score of a candidate, before context.
 pub fn prior(place: &Place<'_>, variant: Variant) -> f64 {
+    kind_prior(place.kind, place.population, variant)
+}
+
+/// [`prior`] of a place of this kind and population.
+fn kind_prior(kind: Kind, population: Option<u64>, variant: Variant) -> f64 {
     let v = match variant {
         Variant::Primary => 0.0,
         Variant::Alternate => -0.2,
         Variant::Stripped => -0.5,
         Variant::Loose => -2.0,
     };
-    let k = match place.kind {
+    let k = match kind {
         Kind::Country => 4.0,
         Kind::Admin1 => 3.0,
         Kind::Region => 3.0,
@@ -121,14 +126,14 @@ pub fn prior(place: &Place<'_>, variant: Variant) -> f64 {
         Kind::City | Kind::Town | Kind::Village => {
             // GeoNames leaves many towns' population unknown; count those
             // as a village of about a thousand.
-            let pop = place.population.unwrap_or(1_000).max(1) as f64;
-            0.5 * pop.log10() + if place.kind == Kind::City { 0.2 } else { 0.0 }
+            let pop = population.unwrap_or(1_000).max(1) as f64;
+            0.5 * pop.log10() + if kind == Kind::City { 0.2 } else { 0.0 }
         }
     };
     v + k
 }
 
-fn lonlat(p: &Place<'_>) -> LonLat {
+fn lonlat(p: &Facts) -> LonLat {
     LonLat::new(p.lon, p.lat)
 }
 
@@ -141,7 +146,8 @@ pub struct Resolver<'g> {
 
 struct Group<'m, 'g> {
     members: Vec<usize>,
-    candidates: Vec<(Posting, Place<'g>, f64)>,
+    candidates: Vec<(Posting, Facts, f64)>,
+    _gazetteer: std::marker::PhantomData<&'g ()>,
     /// Index of the next mention after ", " (for "X, Syria").
     comma_next: Vec<usize>,
     cues: GroupCues,
@@ -179,7 +185,7 @@ impl<'g> Resolver<'g> {
             .find(name)
             .into_iter()
             .map(|(place, p)| {
-                let s = prior(&place, p.variant) + self.prior_bonus(&place);
+                let s = prior(&place, p.variant) + self.prior_bonus(place.country, place.lon, place.lat);
                 Scored { place, variant: p.variant, score: s, confidence: 0.0 }
             })
             .collect();
@@ -191,13 +197,14 @@ impl<'g> Resolver<'g> {
         scored
     }
 
-    fn prior_bonus(&self, place: &Place<'_>) -> f64 {
+    /// The user's priors for a place in `country` at `lon`, `lat`.
+    fn prior_bonus(&self, country: &str, lon: f64, lat: f64) -> f64 {
         let mut b = 0.0;
-        if !self.options.countries.is_empty() && self.options.countries.iter().any(|c| c == place.country) {
+        if !self.options.countries.is_empty() && self.options.countries.iter().any(|c| c == country) {
             b += 2.0;
         }
         if let Some(bbox) = &self.options.bbox {
-            b += if bbox.contains(place.lon, place.lat) { 2.0 } else { -3.0 };
+            b += if bbox.contains(lon, lat) { 2.0 } else { -3.0 };
         }
         b
     }
@@ -241,6 +248,7 @@ impl<'g> Resolver<'g> {
                         locative: false,
                     },
                     _key: std::marker::PhantomData,
+                    _gazetteer: std::marker::PhantomData,
                 });
                 groups.len() - 1
             });
@@ -255,7 +263,7 @@ impl<'g> Resolver<'g> {
                     if p.variant < slot.0.variant {
                         slot.0 = *p;
                     }
-                } else if let Some(place) = g.place(p.place) {
+                } else if let Some(place) = g.facts(p.place) {
                     grp.candidates.push((*p, place, 0.0));
                 }
             }
@@ -291,7 +299,7 @@ impl<'g> Resolver<'g> {
             let any_country = grp.candidates.iter().any(|(_, place, _)| place.kind == Kind::Country);
             // A province named after its capital: the city, unless a cue
             // says province ("Geneva", "Kirkuk").
-            let divisions: Vec<&Place<'g>> =
+            let divisions: Vec<&Facts> =
                 grp.candidates.iter().map(|(_, a, _)| a).filter(|a| a.kind == Kind::Admin1).collect();
             let capitals: Vec<u32> = grp
                 .candidates
@@ -302,8 +310,10 @@ impl<'g> Resolver<'g> {
                 .map(|(p, _, _)| p.place)
                 .collect();
             for (p, place, s) in &mut grp.candidates {
-                *s = prior(place, p.variant) + self.prior_bonus(place) + cue_bonus(&cues, place);
-                if !any_country && countries.iter().any(|c| c == place.country) {
+                *s = kind_prior(place.kind, place.population, p.variant)
+                    + self.prior_bonus(place.country_str(), place.lon, place.lat)
+                    + cue_bonus(&cues, place.kind);
+                if !any_country && countries.iter().any(|c| c == place.country_str()) {
                     *s += 1.5;
                 }
                 if capitals.contains(&p.place) && !cues.admin {
@@ -317,10 +327,10 @@ impl<'g> Resolver<'g> {
             grp.candidates.truncate(MAX_CANDIDATES);
         }
         // Pass 1: picks by prior; pass 2 and 3: with document context.
-        let mut picks: Vec<Option<Place<'g>>> = groups.iter().map(|grp| grp.candidates.first().map(|c| c.1)).collect();
+        let mut picks: Vec<Option<Facts>> = groups.iter().map(|grp| grp.candidates.first().map(|c| c.1)).collect();
         let mut totals: Vec<Vec<f64>> = groups.iter().map(|grp| grp.candidates.iter().map(|c| c.2).collect()).collect();
         for _ in 0..2 {
-            let ctx = Context::new(&groups, &picks);
+            let ctx = Context::new(g, &groups, &picks);
             for (gi, grp) in groups.iter().enumerate() {
                 for (ci, (_, place, s)) in grp.candidates.iter().enumerate() {
                     totals[gi][ci] = s + ctx.bonus(gi, place, grp, &group_of, &picks);
@@ -346,7 +356,8 @@ impl<'g> Resolver<'g> {
                     .zip(&totals[gi])
                     .take(4)
                     .map(|((p, pl, s), t)| {
-                        format!("{}({}) {:?} prior {:.2} total {:.2}", pl.name, pl.country, p.variant, s, t)
+                        let name = g.place(pl.index).map_or("", |pl| pl.name);
+                        format!("{}({}) {:?} prior {:.2} total {:.2}", name, pl.country_str(), p.variant, s, t)
                     })
                     .collect();
                 eprintln!("[resolve] {:?} x{}: {}", m.key, grp.members.len(), cands.join(" | "));
@@ -361,11 +372,13 @@ impl<'g> Resolver<'g> {
             let best = t.iter().copied().enumerate().reduce(|a, b| if b.1.total_cmp(&a.1).is_gt() { b } else { a });
             let cue_only = grp.cues.populated || grp.cues.admin || grp.cues.admin2;
             let decision = match best {
+                // The chosen place is the one read whole (its facts were
+                // read only after its strings were checked: it reads).
                 Some((ci, score)) if score >= self.options.threshold => {
-                    let place = grp.candidates[ci].1;
+                    let place = g.place(grp.candidates[ci].1.index);
                     let share = score.exp() / z;
                     let conf = share * sigmoid(2.0 * (score - self.options.threshold) + 1.0);
-                    Decision { place: Some(place), confidence: conf }
+                    Decision { place, confidence: conf }
                 }
                 _ if cue_only => Decision { place: None, confidence: 0.0 },
                 _ => Decision { place: None, confidence: -1.0 },
@@ -413,10 +426,10 @@ fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-fn cue_bonus(grp: &GroupCues, place: &Place<'_>) -> f64 {
+fn cue_bonus(grp: &GroupCues, kind: Kind) -> f64 {
     let mut b = 0.0;
     if grp.admin {
-        b += match place.kind {
+        b += match kind {
             Kind::Admin1 => 2.5,
             Kind::Region => 1.0,
             Kind::Country => -1.0,
@@ -424,49 +437,45 @@ fn cue_bonus(grp: &GroupCues, place: &Place<'_>) -> f64 {
         };
     }
     // "near X", "in X": a locative preposition before a capitalised name.
-    if grp.locative && !matches!(place.kind, Kind::Country | Kind::Admin1) {
+    if grp.locative && !matches!(kind, Kind::Country | Kind::Admin1) {
         b += 0.8;
     }
     // A name of several words is rarely anything but the place it names.
     if grp.multiword {
         b += 0.4;
     }
-    if grp.admin2 && place.kind == Kind::Admin2 {
+    if grp.admin2 && kind == Kind::Admin2 {
         b += 2.5;
     }
     if grp.populated {
-        b += if place.kind.is_populated() { 1.5 } else { -1.0 };
+        b += if kind.is_populated() { 1.5 } else { -1.0 };
     }
     // A name that is also a common word: weak evidence mid-sentence, none at
     // the start of a sentence, where every word is capitalised.
     if grp.common_word {
         b -= if grp.all_sentence_start { 10.0 } else { 2.0 };
     }
-    if grp.demonym && place.kind != Kind::Country {
+    if grp.demonym && kind != Kind::Country {
         b -= 10.0;
     }
     b
 }
 
 /// What the other mentions of a document say.
-struct Context<'g> {
+struct Context {
     /// Country code -> number of mentions supporting it.
     countries: HashMap<[u8; 2], u32>,
-    /// (country, admin1 name) of divisions picked -> the groups naming them.
-    admin1s: HashMap<([u8; 2], &'g str), Vec<usize>>,
+    /// (country, admin1 name as a string-table offset) of divisions picked
+    /// -> the groups naming them.
+    admin1s: HashMap<([u8; 2], u32), Vec<usize>>,
     /// Picked positions of populated places and small features, by group.
     points: Vec<Option<LonLat>>,
 }
 
-fn cc(s: &str) -> [u8; 2] {
-    let b = s.as_bytes();
-    if b.len() == 2 { [b[0], b[1]] } else { [0, 0] }
-}
-
-impl<'g> Context<'g> {
-    fn new(groups: &[Group<'_, 'g>], picks: &[Option<Place<'g>>]) -> Context<'g> {
+impl Context {
+    fn new(g: &Gazetteer, groups: &[Group<'_, '_>], picks: &[Option<Facts>]) -> Context {
         let mut countries: HashMap<[u8; 2], u32> = HashMap::default();
-        let mut admin1s: HashMap<([u8; 2], &'g str), Vec<usize>> = HashMap::default();
+        let mut admin1s: HashMap<([u8; 2], u32), Vec<usize>> = HashMap::default();
         let mut points = Vec::with_capacity(groups.len());
         for (gi, (grp, pick)) in groups.iter().zip(picks).enumerate() {
             let place = *pick;
@@ -484,31 +493,24 @@ impl<'g> Context<'g> {
             if !(lead || matches!(place.kind, Kind::Country | Kind::Admin1)) {
                 continue;
             }
-            if !place.country.is_empty() {
-                *countries.entry(cc(place.country)).or_default() += grp.members.len() as u32;
+            if place.country[0] != 0 {
+                *countries.entry(place.country).or_default() += grp.members.len() as u32;
             }
             if place.kind == Kind::Admin1 {
-                admin1s.entry((cc(place.country), place.name)).or_default().push(gi);
-            } else if !place.admin1.is_empty() && place.kind.is_populated() {
-                admin1s.entry((cc(place.country), place.admin1)).or_default().push(gi);
+                admin1s.entry((place.country, place.name)).or_default().push(gi);
+            } else if place.kind.is_populated() && !g.is_empty_string(place.admin1) {
+                admin1s.entry((place.country, place.admin1)).or_default().push(gi);
             }
         }
         Context { countries, admin1s, points }
     }
 
-    fn bonus(
-        &self,
-        gi: usize,
-        place: &Place<'_>,
-        grp: &Group<'_, '_>,
-        group_of: &[usize],
-        picks: &[Option<Place<'_>>],
-    ) -> f64 {
+    fn bonus(&self, gi: usize, place: &Facts, grp: &Group<'_, '_>, group_of: &[usize], picks: &[Option<Facts>]) -> f64 {
         let mut b = 0.0;
-        let own = cc(place.country);
+        let own = place.country;
         // Countries named elsewhere in the document (not by this group).
         let support = self.countries.get(&own).copied().unwrap_or(0);
-        let self_votes = if picks[gi].is_some_and(|p| cc(p.country) == own) { grp.members.len() as u32 } else { 0 };
+        let self_votes = if picks[gi].is_some_and(|p| p.country == own) { grp.members.len() as u32 } else { 0 };
         let supported = support > self_votes;
         if supported {
             b += 2.0;

@@ -86,6 +86,36 @@ pub struct Place<'g> {
     pub source: &'g str,
 }
 
+/// The facts of a place that resolution scores, from its record alone
+/// ([`Gazetteer::facts`]). Its name and division are string-table offsets:
+/// the table stores each string once, so equal offsets are equal strings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Facts {
+    /// Index of the place within its gazetteer.
+    pub index: u32,
+    /// Kind of place.
+    pub kind: Kind,
+    /// ISO 3166-1 alpha-2 country code, or `[0, 0]`.
+    pub country: [u8; 2],
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Population, when known.
+    pub population: Option<u64>,
+    /// String-table offset of the preferred name.
+    pub name: u32,
+    /// String-table offset of the first-level division name.
+    pub admin1: u32,
+}
+
+impl Facts {
+    /// The country code as text (empty when unknown).
+    pub fn country_str(&self) -> &str {
+        if self.country[0] == 0 { "" } else { std::str::from_utf8(&self.country).unwrap_or("") }
+    }
+}
+
 /// One candidate of a name lookup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Posting {
@@ -491,6 +521,43 @@ impl Gazetteer {
             lat,
             population: (pop != u32::MAX).then_some(pop as u64),
         })
+    }
+
+    /// What resolving a mention needs of place `index`, from its record
+    /// alone: no string of the place is read, once the place has been read
+    /// (and its strings checked) the first time. `None` for the places
+    /// [`Gazetteer::place`] has no answer for.
+    pub fn facts(&self, index: u32) -> Option<Facts> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if index >= self.count {
+            return None;
+        }
+        let r = self.record(index);
+        let checked = self.valid_places[index as usize / 64].load(Relaxed) & 1u64 << (index % 64) != 0;
+        if !checked {
+            self.place_strings(index, r)?;
+        }
+        let cc = [r[33], r[34]];
+        if cc[0] != 0 && std::str::from_utf8(&cc).is_err() {
+            return None;
+        }
+        let pop = record_u32(r, 8);
+        Some(Facts {
+            index,
+            kind: Kind::from_code(r[32]),
+            country: if cc[0] == 0 { [0, 0] } else { cc },
+            lon: record_u32(r, 4) as i32 as f64 / 1e6,
+            lat: record_u32(r, 0) as i32 as f64 / 1e6,
+            population: (pop != u32::MAX).then_some(pop as u64),
+            name: record_u32(r, PLACE_STRINGS[1]),
+            admin1: record_u32(r, PLACE_STRINGS[2]),
+        })
+    }
+
+    /// Whether the string at `off` of the string table (a [`Facts`] name or
+    /// division) is empty.
+    pub fn is_empty_string(&self, off: u32) -> bool {
+        self.string_bytes(off).is_none_or(<[u8]>::is_empty)
     }
 
     /// Every place, in index order.

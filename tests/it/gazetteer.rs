@@ -351,3 +351,25 @@ fn a_dump_from_a_pipe_is_read_whole_and_names_its_divisions() {
         .success()
         .stderr(predicates::str::contains("/dev/stdin: 2 good row(s), 0 problem(s)"));
 }
+
+/// What the resolver scores (a place's facts, read from its record) says
+/// what the whole place says, for every place of the embedded gazetteer; and
+/// names compared by string-table offset compare as the strings do.
+#[test]
+fn facts_agree_with_places_and_offsets_compare_as_strings() {
+    use std::collections::HashMap;
+    let g = geoevent::Gazetteer::embedded();
+    // The string of each offset, and the offset of each string.
+    let (mut text_of, mut offset_of) = (HashMap::new(), HashMap::new());
+    for i in 0..g.len() as u32 {
+        let (p, f) = (g.place(i).expect("place"), g.facts(i).expect("facts"));
+        assert_eq!((f.index, f.kind, f.country_str(), f.population), (p.index, p.kind, p.country, p.population));
+        assert_eq!((f.lon, f.lat), (p.lon, p.lat));
+        for (off, text) in [(f.name, p.name), (f.admin1, p.admin1)] {
+            assert_eq!(*text_of.entry(off).or_insert(text), text, "offset {off} holds two strings");
+            assert_eq!(*offset_of.entry(text).or_insert(off), off, "{text:?} is stored twice");
+            assert_eq!(g.is_empty_string(off), text.is_empty());
+        }
+    }
+    assert!(g.facts(g.len() as u32).is_none());
+}
