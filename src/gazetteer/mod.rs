@@ -160,8 +160,10 @@ pub struct Gazetteer {
     postings: (usize, usize),
     filter: (usize, usize),
     fst: fst::Map<Slice>,
-    countries: HashMap<[u8; 2], u32>,
-    admin1s: HashMap<([u8; 2], String), u32>,
+    /// Countries and first-level divisions by code and name, found on first
+    /// use: finding them reads every place record (hundreds of MB in a
+    /// GeoNames-size index), which most runs never need.
+    divisions: OnceLock<Divisions>,
     label: String,
     /// Distinguishes gazetteers in the per-thread lookup memo.
     id: u64,
@@ -250,14 +252,26 @@ fn u64_at(b: &[u8], off: usize) -> Option<u64> {
     })
 }
 
+/// The countries and first-level divisions of a gazetteer.
+#[derive(Default)]
+struct Divisions {
+    /// Country code -> the first country place.
+    countries: HashMap<[u8; 2], u32>,
+    /// (country code, name) -> the first division of that name.
+    admin1s: HashMap<([u8; 2], String), u32>,
+}
+
 /// How much of an index to check when loading it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Check {
     /// Built by this program (embedded, or compiled in memory).
     None,
-    /// Header, bounds and checksum.
-    Checksum,
-    /// Also walk the whole name index ([`Gazetteer::verify`]).
+    /// Header, bounds, and the name index's own checksum: the name index is
+    /// the one section whose bytes lookups trust (the `fst` crate panics on
+    /// some malformed ones); every other read is checked as it is made.
+    NameIndex,
+    /// Also the checksum of the whole file, and a walk of the whole name
+    /// index ([`Gazetteer::verify`]).
     Full,
 }
 
@@ -295,18 +309,30 @@ impl Gazetteer {
 
     /// Memory-map a compiled index file.
     ///
-    /// Start-up must not depend on the size of the index, so only the header,
-    /// the section bounds and the checksum are checked here (a truncated or
-    /// damaged file is an error). A file whose checksum matches is what
-    /// `geoevent gazetteer build` wrote; [`Gazetteer::verify`] (run by
-    /// `geoevent gazetteer check`) also walks the whole name index.
+    /// Start-up should not read the whole index (a GeoNames-size one has
+    /// hundreds of MB of places and names a run never looks at), so this
+    /// checks the header, the section bounds (a truncated file is an error)
+    /// and the name index's own checksum: lookups trust its bytes. A damaged
+    /// place or string elsewhere reads as missing, never as a crash;
+    /// [`Gazetteer::open_index_verified`] (`geoevent gazetteer check`) also
+    /// checks the whole file's checksum and walks the whole name index.
     pub fn open_index(path: &Path) -> Result<Gazetteer> {
+        Gazetteer::map_index(path, Check::NameIndex)
+    }
+
+    /// [`Gazetteer::open_index`], and check the whole file: its checksum,
+    /// and every key of the name index.
+    pub fn open_index_verified(path: &Path) -> Result<Gazetteer> {
+        Gazetteer::map_index(path, Check::Full)
+    }
+
+    fn map_index(path: &Path, check: Check) -> Result<Gazetteer> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         // SAFETY: the map is read-only; a file truncated under us while
         // mapped is outside what this program can defend against, as with
         // any memory-mapped reader.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        Gazetteer::from_bytes(Bytes::Mapped(Arc::new(map)), &path.display().to_string(), Check::Checksum)
+        Gazetteer::from_bytes(Bytes::Mapped(Arc::new(map)), &path.display().to_string(), check)
     }
 
     fn from_bytes(bytes: Bytes, label: &str, check: Check) -> Result<Gazetteer> {
@@ -316,7 +342,7 @@ impl Gazetteer {
             return Err(corrupt("not a geoevent gazetteer index (bad magic)"));
         }
         let count = u32_at(b, 8).ok_or_else(|| corrupt("truncated header"))?;
-        if check != Check::None {
+        if check == Check::Full {
             let stored = u64_at(b, build::HEADER_LEN - 8).ok_or_else(|| corrupt("truncated header"))?;
             if normalize::checksum(&b[build::HEADER_LEN..]) != stored {
                 return Err(corrupt("checksum mismatch: the index is corrupt or truncated"));
@@ -349,7 +375,10 @@ impl Gazetteer {
         }
         let fst = fst::Map::new(Slice { bytes: bytes.clone(), start: fst_off, end: fst_off + fst_len })
             .map_err(|e| corrupt(&format!("name index: {e}")))?;
-        let mut g = Gazetteer {
+        if check != Check::None {
+            fst.as_fst().verify().map_err(|_| corrupt("checksum mismatch in the name index: the index is corrupt"))?;
+        }
+        let g = Gazetteer {
             bytes,
             count,
             places_off,
@@ -357,13 +386,11 @@ impl Gazetteer {
             postings: (postings_off, postings_len),
             filter: (filter_off, filter_len),
             fst,
-            countries: HashMap::default(),
-            admin1s: HashMap::default(),
+            divisions: OnceLock::new(),
             label: label.to_string(),
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             valid_places: (0..(count as usize).div_ceil(64)).map(|_| std::sync::atomic::AtomicU64::new(0)).collect(),
         };
-        g.index_divisions()?;
         if check == Check::Full {
             g.verify()?;
         }
@@ -395,32 +422,30 @@ impl Gazetteer {
             .map_err(|_| Error::Index { path: self.label.clone(), message: "the name index is corrupt".into() })
     }
 
-    fn index_divisions(&mut self) -> Result<()> {
-        let mut countries = HashMap::default();
-        let mut admin1s = HashMap::default();
-        for i in 0..self.count {
-            let rec = self.record(i);
-            let kind = Kind::from_code(rec[32]);
-            if !matches!(kind, Kind::Country | Kind::Admin1) {
-                continue;
-            }
-            let p = self.place(i).ok_or_else(|| Error::Index {
-                path: self.label.clone(),
-                message: format!("place {i} has a bad string offset"),
-            })?;
-            let cc = [rec[33], rec[34]];
-            match kind {
-                Kind::Country => {
-                    countries.entry(cc).or_insert(i);
+    /// The countries and divisions, found on first use. A place whose
+    /// strings are broken is left out, as [`Gazetteer::place`] leaves it out.
+    fn divisions(&self) -> &Divisions {
+        self.divisions.get_or_init(|| {
+            let mut d = Divisions::default();
+            for i in 0..self.count {
+                let rec = self.record(i);
+                let kind = Kind::from_code(rec[32]);
+                if !matches!(kind, Kind::Country | Kind::Admin1) {
+                    continue;
                 }
-                _ => {
-                    admin1s.entry((cc, p.name.to_string())).or_insert(i);
+                let Some(p) = self.place(i) else { continue };
+                let cc = [rec[33], rec[34]];
+                match kind {
+                    Kind::Country => {
+                        d.countries.entry(cc).or_insert(i);
+                    }
+                    _ => {
+                        d.admin1s.entry((cc, p.name.to_string())).or_insert(i);
+                    }
                 }
             }
-        }
-        self.countries = countries;
-        self.admin1s = admin1s;
-        Ok(())
+            d
+        })
     }
 
     fn record(&self, i: u32) -> &[u8] {
@@ -571,7 +596,7 @@ impl Gazetteer {
         if b.len() != 2 {
             return None;
         }
-        self.countries.get(&[b[0], b[1]]).and_then(|i| self.place(*i))
+        self.divisions().countries.get(&[b[0], b[1]]).and_then(|i| self.place(*i))
     }
 
     /// The first-level division of that name in that country.
@@ -580,7 +605,7 @@ impl Gazetteer {
         if b.len() != 2 {
             return None;
         }
-        self.admin1s.get(&([b[0], b[1]], name.to_string())).and_then(|i| self.place(*i))
+        self.divisions().admin1s.get(&([b[0], b[1]], name.to_string())).and_then(|i| self.place(*i))
     }
 
     /// Whether some key may start with this folded first token (`false`

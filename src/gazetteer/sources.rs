@@ -429,10 +429,9 @@ pub fn check(path: &Path) -> Result<(usize, Vec<Diagnostic>)> {
     match fmt {
         SourceFormat::Index => {
             let g = match source.bytes {
-                None => Gazetteer::open_index(path)?,
+                None => Gazetteer::open_index_verified(path)?,
                 Some(bytes) => Gazetteer::from_index_bytes(bytes, &path.display().to_string())?,
             };
-            g.verify()?;
             let n = g.places().count();
             if n != g.len() {
                 return Err(Error::Index {

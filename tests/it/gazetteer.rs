@@ -201,13 +201,29 @@ fn a_corrupted_index_file_is_a_clear_error() {
     let dir = scratch();
     geoevent(&dir).args(["gazetteer", "build", "-o", "mini.idx"]).arg(data("mini_gazetteer.csv")).assert().success();
     let path = dir.path().join("mini.idx");
-    let mut bytes = std::fs::read(&path).expect("index");
-    let mid = bytes.len() / 2;
-    bytes[mid] ^= 0x55;
+    let good = std::fs::read(&path).expect("index");
+    let field = |i: usize| u64::from_le_bytes(good[16 + 8 * i..24 + 8 * i].try_into().expect("8 bytes")) as usize;
+    // A damaged name index (the section lookups trust) fails to load.
+    let mut bytes = good.clone();
+    bytes[field(5) + field(6) / 2] ^= 0x55;
     std::fs::write(&path, &bytes).expect("write");
     geoevent(&dir)
         .args(["places", "--gazetteer", "mini.idx"])
         .write_stdin("Testland")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("mini.idx: checksum mismatch in the name index"));
+    // Damage elsewhere (the first-token filter, in the middle of the file)
+    // loads, as loading reads no more than the name index, but `gazetteer
+    // check` finds it.
+    let mut bytes = good.clone();
+    let mid = bytes.len() / 2;
+    assert!(mid >= field(7), "the middle of the file is in the filter");
+    bytes[mid] ^= 0x55;
+    std::fs::write(&path, &bytes).expect("write");
+    geoevent(&dir).args(["places", "--gazetteer", "mini.idx"]).write_stdin("Testland").assert().success();
+    geoevent(&dir)
+        .args(["gazetteer", "check", "mini.idx"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("checksum mismatch"));
