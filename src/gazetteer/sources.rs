@@ -262,13 +262,24 @@ fn for_each_row_of(
             SourceFormat::GeoNames => unreachable!("dumps are taken above"),
         };
     }
-    // First pass over the dumps.
+    // First pass over the dumps: only the rows it needs are parsed (the
+    // second pass reports the bad ones).
     let mut scan = DumpScan::new(admin1_names, &infos);
-    for (i, dump) in &dumps {
-        per_file[*i] = problems(&dump.path, scan_dump(dump.reader()?, |row| scan.see(row)));
+    for (_, dump) in &dumps {
+        for (_, line) in data_lines(dump.reader()?).filter_map(std::result::Result::ok) {
+            let f: Vec<&str> = line.splitn(10, '\t').collect();
+            let wanted = match f.get(6) {
+                Some(&"A") => true,
+                Some(&"P") => f.len() > 8 && scan.wants_capital(f[8].trim(), f[1].trim()),
+                _ => false,
+            };
+            if wanted && let Ok(Some(row)) = parse_dump_line(&line) {
+                scan.see(row);
+            }
+        }
     }
-    let mut diags: Vec<Diagnostic> = per_file.into_iter().flatten().collect();
-    let countries = scan.countries(&infos, &mut diags);
+    let mut notes = Vec::new();
+    let countries = scan.countries(&infos, &mut notes);
     let names = scan.names;
 
     let mut seen = IdSet::default();
@@ -277,26 +288,28 @@ fn for_each_row_of(
             each(row)?;
         }
     }
-    for (_, dump) in &dumps {
+    for (i, dump) in &dumps {
         let source =
             format!("geonames:{}", dump.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         let mut result = Ok(());
-        // The bad rows were reported by the first pass.
-        scan_dump(dump.reader()?, |mut r| {
-            if result.is_err() || !seen.insert(&r.record.id) {
-                return;
-            }
-            if r.record.kind != Kind::Country && !r.admin1_code.is_empty() && r.admin1_code != "00" {
-                let code = format!("{}.{}", r.record.country, r.admin1_code);
-                r.record.admin1 = if r.record.kind == Kind::Admin1 {
-                    r.record.name.clone()
-                } else {
-                    names.get(&code).cloned().unwrap_or(code)
-                };
-            }
-            r.record.source.clone_from(&source);
-            result = each(r.record);
-        });
+        per_file[*i] = problems(
+            &dump.path,
+            scan_dump(dump.reader()?, |mut r| {
+                if result.is_err() || !seen.insert(&r.record.id) {
+                    return;
+                }
+                if r.record.kind != Kind::Country && !r.admin1_code.is_empty() && r.admin1_code != "00" {
+                    let code = format!("{}.{}", r.record.country, r.admin1_code);
+                    r.record.admin1 = if r.record.kind == Kind::Admin1 {
+                        r.record.name.clone()
+                    } else {
+                        names.get(&code).cloned().unwrap_or(code)
+                    };
+                }
+                r.record.source.clone_from(&source);
+                result = each(r.record);
+            }),
+        );
         result?;
     }
     for row in countries {
@@ -304,7 +317,7 @@ fn for_each_row_of(
             each(row)?;
         }
     }
-    Ok(diags)
+    Ok(per_file.into_iter().flatten().chain(notes).collect())
 }
 
 /// What the first pass over the dumps learns.
@@ -329,6 +342,12 @@ impl<'i> DumpScan<'i> {
             }
         }
         DumpScan { names, countries: HashSet::new(), capitals, best: vec![None; infos.len()] }
+    }
+
+    /// Whether a populated place of this name in this country may be the
+    /// capital of an entry.
+    fn wants_capital(&self, country: &str, name: &str) -> bool {
+        self.capitals.contains_key(&(country, name))
     }
 
     fn see(&mut self, r: DumpRow) {
