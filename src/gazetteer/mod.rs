@@ -524,15 +524,10 @@ impl Gazetteer {
 
     /// The place at `index`, or `None` when out of range or corrupt.
     pub fn place(&self, index: u32) -> Option<Place<'_>> {
-        if index >= self.count {
-            return None;
-        }
+        // The record's numbers, decoded once for both.
+        let f = self.facts(index)?;
         let r = self.record(index);
-        let lat = record_u32(r, 0) as i32 as f64 / 1e6;
-        let lon = record_u32(r, 4) as i32 as f64 / 1e6;
-        let pop = record_u32(r, 8);
-        let cc = &r[33..35];
-        let country = if cc[0] == 0 { "" } else { std::str::from_utf8(cc).ok()? };
+        let country = if f.country[0] == 0 { "" } else { std::str::from_utf8(&r[33..35]).ok()? };
         let [id, name, admin1, source] = self.place_strings(index, r)?;
         Some(Place {
             index,
@@ -540,11 +535,11 @@ impl Gazetteer {
             name,
             admin1,
             source,
-            kind: Kind::from_code(r[32]),
+            kind: f.kind,
             country,
-            lon,
-            lat,
-            population: (pop != u32::MAX).then_some(pop as u64),
+            lon: f.lon,
+            lat: f.lat,
+            population: f.population,
         })
     }
 

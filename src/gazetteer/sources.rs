@@ -135,16 +135,9 @@ pub fn load(paths: &[PathBuf]) -> Result<(Gazetteer, Vec<Diagnostic>)> {
     if let [(_, SourceFormat::Index)] = sources.as_slice()
         && let Some((source, _)) = sources.pop()
     {
-        let g = match source.bytes {
-            None => Gazetteer::open_index(&source.path)?,
-            Some(bytes) => Gazetteer::from_index_bytes(bytes, &label)?,
-        };
-        return Ok((g, Vec::new()));
+        return Ok((source.index(false)?, Vec::new()));
     }
-    let mut builder = IndexBuilder::new();
-    let diags = for_each_row_of(sources, |row| {
-        builder.push(&row).map_err(|message| Error::Index { path: label.clone(), message })
-    })?;
+    let (builder, diags) = build_of(sources, &label)?;
     Ok((Gazetteer::from_builder(builder, &label)?, diags))
 }
 
@@ -152,9 +145,15 @@ pub fn load(paths: &[PathBuf]) -> Result<(Gazetteer, Vec<Diagnostic>)> {
 /// row (see [`for_each_row`]): a dump's rows are never all in memory.
 /// `label` names the sources in an error.
 pub fn build(paths: &[PathBuf], label: &str) -> Result<(IndexBuilder, Vec<Diagnostic>)> {
+    build_of(open_all(paths)?, label)
+}
+
+/// [`build`] of sources opened by [`open_all`].
+fn build_of(sources: Vec<(Source, SourceFormat)>, label: &str) -> Result<(IndexBuilder, Vec<Diagnostic>)> {
     let mut builder = IndexBuilder::new();
-    let diags =
-        for_each_row(paths, |row| builder.push(&row).map_err(|message| Error::Index { path: label.into(), message }))?;
+    let diags = for_each_row_of(sources, |row| {
+        builder.push(&row).map_err(|message| Error::Index { path: label.into(), message })
+    })?;
     Ok((builder, diags))
 }
 
@@ -189,6 +188,17 @@ impl Source {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let fmt = sniff_head(path, &bytes)?;
         Ok((Source { path: path.to_path_buf(), bytes: Some(bytes) }, fmt))
+    }
+
+    /// The index this source is: memory-mapped, or from the bytes of a
+    /// pipe. `verify_all`: check the whole file (see
+    /// [`Gazetteer::open_index_verified`]), as bytes from a pipe always are.
+    fn index(self, verify_all: bool) -> Result<Gazetteer> {
+        match self.bytes {
+            None if verify_all => Gazetteer::open_index_verified(&self.path),
+            None => Gazetteer::open_index(&self.path),
+            Some(bytes) => Gazetteer::from_index_bytes(bytes, &self.path.display().to_string()),
+        }
     }
 
     fn reader(&self) -> Result<Box<dyn BufRead + '_>> {
@@ -447,10 +457,7 @@ pub fn check(path: &Path) -> Result<(usize, Vec<Diagnostic>)> {
     let (source, fmt) = Source::open(path)?;
     match fmt {
         SourceFormat::Index => {
-            let g = match source.bytes {
-                None => Gazetteer::open_index_verified(path)?,
-                Some(bytes) => Gazetteer::from_index_bytes(bytes, &path.display().to_string())?,
-            };
+            let g = source.index(true)?;
             let n = g.places().count();
             if n != g.len() {
                 return Err(Error::Index {
