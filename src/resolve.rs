@@ -144,14 +144,12 @@ pub struct Resolver<'g> {
     options: ResolveOptions,
 }
 
-struct Group<'m, 'g> {
+struct Group {
     members: Vec<usize>,
     candidates: Vec<(Posting, Facts, f64)>,
-    _gazetteer: std::marker::PhantomData<&'g ()>,
     /// Index of the next mention after ", " (for "X, Syria").
     comma_next: Vec<usize>,
     cues: GroupCues,
-    _key: std::marker::PhantomData<&'m str>,
 }
 
 #[derive(Clone, Copy)]
@@ -227,7 +225,7 @@ impl<'g> Resolver<'g> {
         let g = self.gazetteer;
         // Group mentions by key.
         let mut by_key: HashMap<&str, usize> = HashMap::default();
-        let mut groups: Vec<Group<'_, 'g>> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         let mut group_of = vec![0usize; mentions.len()];
         for (i, m) in mentions.iter().enumerate() {
             let gi = *by_key.entry(m.key.as_str()).or_insert_with(|| {
@@ -247,8 +245,6 @@ impl<'g> Resolver<'g> {
                         multiword: m.key.contains(' '),
                         locative: false,
                     },
-                    _key: std::marker::PhantomData,
-                    _gazetteer: std::marker::PhantomData,
                 });
                 groups.len() - 1
             });
@@ -473,7 +469,7 @@ struct Context {
 }
 
 impl Context {
-    fn new(g: &Gazetteer, groups: &[Group<'_, '_>], picks: &[Option<Facts>]) -> Context {
+    fn new(g: &Gazetteer, groups: &[Group], picks: &[Option<Facts>]) -> Context {
         let mut countries: HashMap<[u8; 2], u32> = HashMap::default();
         let mut admin1s: HashMap<([u8; 2], u32), Vec<usize>> = HashMap::default();
         let mut points = Vec::with_capacity(groups.len());
@@ -505,7 +501,7 @@ impl Context {
         Context { countries, admin1s, points }
     }
 
-    fn bonus(&self, gi: usize, place: &Facts, grp: &Group<'_, '_>, group_of: &[usize], picks: &[Option<Facts>]) -> f64 {
+    fn bonus(&self, gi: usize, place: &Facts, grp: &Group, group_of: &[usize], picks: &[Option<Facts>]) -> f64 {
         let mut b = 0.0;
         let own = place.country;
         // Countries named elsewhere in the document (not by this group).

@@ -53,8 +53,7 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             Ok(if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Build { sources: files, output } => {
-            let label = files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");
-            let (builder, diags) = sources::build(&files, &label)?;
+            let (builder, diags) = sources::build(&files)?;
             report(&diags);
             let places = builder.len();
             let index = builder.finish_sections().map_err(anyhow::Error::msg)?;

@@ -130,7 +130,7 @@ fn sniff_head(path: &Path, head: &[u8]) -> Result<SourceFormat> {
 /// Load a gazetteer from one or more source files. Bad rows are returned as
 /// diagnostics and skipped; an unreadable or unrecognised file is an error.
 pub fn load(paths: &[PathBuf]) -> Result<(Gazetteer, Vec<Diagnostic>)> {
-    let label = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");
+    let label = label(paths);
     let mut sources = open_all(paths)?;
     if let [(_, SourceFormat::Index)] = sources.as_slice()
         && let Some((source, _)) = sources.pop()
@@ -143,9 +143,13 @@ pub fn load(paths: &[PathBuf]) -> Result<(Gazetteer, Vec<Diagnostic>)> {
 
 /// Compile source files (not index files) into an [`IndexBuilder`], row by
 /// row (see [`for_each_row`]): a dump's rows are never all in memory.
-/// `label` names the sources in an error.
-pub fn build(paths: &[PathBuf], label: &str) -> Result<(IndexBuilder, Vec<Diagnostic>)> {
-    build_of(open_all(paths)?, label)
+pub fn build(paths: &[PathBuf]) -> Result<(IndexBuilder, Vec<Diagnostic>)> {
+    build_of(open_all(paths)?, &label(paths))
+}
+
+/// The sources' name in messages: their paths joined by `+`.
+fn label(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+")
 }
 
 /// [`build`] of sources opened by [`open_all`].
