@@ -109,6 +109,9 @@ struct NdjsonLines {
     name: String,
     stem: String,
     line: u64,
+    /// The current line's bytes: one buffer for the whole file, not one
+    /// grown from empty for every line.
+    buf: Vec<u8>,
 }
 
 /// Stream the documents of `inputs`.
@@ -205,7 +208,7 @@ impl Documents {
             }
         };
         if ndjson {
-            self.current = Some(NdjsonLines { reader, name, stem: stem(path), line: 0 });
+            self.current = Some(NdjsonLines { reader, name, stem: stem(path), line: 0, buf: Vec::new() });
             return;
         }
         let mut bytes = Vec::new();
@@ -248,15 +251,15 @@ struct RawDoc {
 }
 
 fn next_ndjson(cur: &mut NdjsonLines, consumed: &mut u64) -> Option<Item> {
-    let mut buf = Vec::new();
-    loop {
+    let mut buf = std::mem::take(&mut cur.buf);
+    let item = loop {
         buf.clear();
         cur.line += 1;
         match cur.reader.read_until(b'\n', &mut buf) {
-            Ok(0) => return None,
+            Ok(0) => break None,
             Ok(n) => *consumed += n as u64,
             Err(e) => {
-                return Some(Item::Problem(Error::Line {
+                break Some(Item::Problem(Error::Line {
                     source_name: cur.name.clone(),
                     line: cur.line,
                     message: format!("read error: {e}"),
@@ -266,8 +269,13 @@ fn next_ndjson(cur: &mut NdjsonLines, consumed: &mut u64) -> Option<Item> {
         if buf.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        return Some(parse_ndjson_line(&buf, cur));
+        break Some(parse_ndjson_line(&buf, cur));
+    };
+    // A huge line's buffer is not kept for the rest of the file.
+    if buf.capacity() <= 1 << 20 {
+        cur.buf = buf;
     }
+    item
 }
 
 fn parse_ndjson_line(buf: &[u8], cur: &NdjsonLines) -> Item {
