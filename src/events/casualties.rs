@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
 
+use super::shadow;
+
 /// Fatalities and injuries stated in a sentence.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Casualties {
@@ -70,7 +72,7 @@ const HURT: &str = r"(?:injured|injuring|wounded|wounding|hurt)";
 /// The casualty patterns with whether they count deaths, in the order they
 /// are tried: "killed 12" before "12 ... killed", so a later verb does not
 /// take an earlier number. `unicode: false` compiles them ASCII-only, to run
-/// on [`ascii_shadow`]s: their DFAs are small enough to stay cached, where
+/// on [`shadow`]s: their DFAs are small enough to stay cached, where
 /// the Unicode forms of `\w` and `\b` rebuilt states on every sentence.
 fn patterns(unicode: bool) -> [(Regex, bool); 4] {
     let filler = filler(unicode);
@@ -96,54 +98,6 @@ fn ascii_patterns() -> &'static [(Regex, bool); 4] {
 fn unicode_patterns() -> &'static [(Regex, bool); 4] {
     static R: OnceLock<[(Regex, bool); 4]> = OnceLock::new();
     R.get_or_init(|| patterns(true))
-}
-
-/// `sentence` with each non-ASCII character replaced by one ASCII byte that
-/// the patterns treat the same way: a word character by `q` (in no pattern
-/// word), white space by a tab (`\s`, but not the literal space of "at
-/// least"), `’` by `'`, anything else by `#`. The patterns match the shadow
-/// where they match the sentence, character for character, and capture the
-/// same number (numbers are ASCII). `false` when a character has no stand-in:
-/// a non-ASCII digit, or a letter that case-folds to an ASCII one (`ſ`, the
-/// Kelvin sign).
-fn ascii_shadow(sentence: &str, shadow: &mut Shadow) -> bool {
-    shadow.text.clear();
-    for c in sentence.chars() {
-        let stand_in = if c.is_ascii() { Some(c) } else { *shadow.stand_ins.entry(c).or_insert_with(|| stand_in(c)) };
-        match stand_in {
-            Some(s) => shadow.text.push(s),
-            None => return false,
-        }
-    }
-    true
-}
-
-/// The ASCII stand-in of a non-ASCII character, by the same Unicode tables
-/// the patterns are compiled with.
-fn stand_in(c: char) -> Option<char> {
-    static CLASSES: OnceLock<[Regex; 4]> = OnceLock::new();
-    let [digit, ascii_letter, space, word] = CLASSES.get_or_init(|| {
-        [r"\A\d\z", r"(?i)\A[a-z]\z", r"\A\s\z", r"\A\w\z"].map(|p| Regex::new(p).expect("static regex"))
-    });
-    let s = c.to_string();
-    if c == '’' {
-        Some('\'')
-    } else if digit.is_match(&s) || ascii_letter.is_match(&s) {
-        None
-    } else if space.is_match(&s) {
-        Some('\t')
-    } else if word.is_match(&s) {
-        Some('q')
-    } else {
-        Some('#')
-    }
-}
-
-/// A sentence's [`ascii_shadow`], and the stand-ins seen so far.
-#[derive(Default)]
-struct Shadow {
-    text: String,
-    stand_ins: rustc_hash::FxHashMap<char, Option<char>>,
 }
 
 /// Quick scans that rule out most sentences before the patterns of [`patterns`]
@@ -177,18 +131,12 @@ pub fn find_casualties(sentence: &str) -> Casualties {
     if sentence.is_ascii() {
         return casualties_with(ascii_patterns(), sentence, kill, hurt);
     }
-    SHADOW.with(|shadow| {
-        if let Ok(mut shadow) = shadow.try_borrow_mut()
-            && ascii_shadow(sentence, &mut shadow)
-        {
-            return casualties_with(ascii_patterns(), &shadow.text, kill, hurt);
-        }
-        casualties_with(unicode_patterns(), sentence, kill, hurt)
+    // The patterns capture a number, not an offset: one stand-in byte per
+    // character will do.
+    shadow::of(sentence, false, |shadow| match shadow {
+        Some(shadow) => casualties_with(ascii_patterns(), shadow, kill, hurt),
+        None => casualties_with(unicode_patterns(), sentence, kill, hurt),
     })
-}
-
-thread_local! {
-    static SHADOW: std::cell::RefCell<Shadow> = std::cell::RefCell::default();
 }
 
 fn casualties_with(patterns: &[(Regex, bool); 4], sentence: &str, kill: bool, hurt: bool) -> Casualties {
@@ -238,16 +186,6 @@ mod tests {
         assert_eq!(f("Fifteen people were killed."), (Some(15), None));
         assert_eq!(f("Thirteen soldiers were wounded."), (None, Some(13)));
         assert_eq!(f("Militants beheaded 40 hostages, the group said."), (Some(40), None));
-    }
-
-    #[test]
-    fn shadows() {
-        let mut shadow = Shadow::default();
-        assert!(ascii_shadow("Mosul’s café:\u{a0}“12” — naïve\u{301}", &mut shadow));
-        assert_eq!(shadow.text, "Mosul's cafq:\t#12# # naqveq");
-        for no_stand_in in ["٣ killed", "ſix killed", "\u{212a}illed 4"] {
-            assert!(!ascii_shadow(no_stand_in, &mut shadow), "{no_stand_in}");
-        }
     }
 
     proptest::proptest! {

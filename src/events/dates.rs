@@ -6,7 +6,9 @@
 use std::sync::OnceLock;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
+
+use super::shadow;
 
 /// How precise a date is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,32 +82,54 @@ fn weekday_of(word: &str) -> Option<Weekday> {
     })
 }
 
-fn explicit_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
+/// The date patterns: explicit dates, "in March" and the like, and
+/// weekdays and relative expressions.
+struct Patterns {
+    explicit: Regex,
+    month_only: Regex,
+    relative: Regex,
+}
+
+impl Patterns {
+    /// Compiled with Unicode classes, or ASCII-only to run on shadows
+    /// (see [`super::shadow`]).
+    fn new(unicode: bool) -> Patterns {
+        let build = |p: &str| RegexBuilder::new(p).unicode(unicode).build().expect("static regex");
         let m = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?";
-        Regex::new(&format!(
-            r"\b(?:(?P<m1>{m})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{m})(?:,?\s+(?P<y2>\d{{4}}))?)\b"
-        ))
-        .expect("static regex")
-    })
+        Patterns {
+            explicit: build(&format!(
+                r"\b(?:(?P<m1>{m})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{m})(?:,?\s+(?P<y2>\d{{4}}))?)\b"
+            )),
+            month_only: build(
+                r"\b(?:in|since|during|early|late|mid-?)\s+(?P<m>January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+(?P<y>\d{4}))?\b",
+            ),
+            relative: build(
+                r"(?i)\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?P<rel>yesterday|today|last night|this morning|tonight|(?:over|during|at) the weekend|last weekend|this weekend|last week|this week|earlier this week|last month|this month|earlier this month)\b",
+            ),
+        }
+    }
 }
 
-fn month_only_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"\b(?:in|since|during|early|late|mid-?)\s+(?P<m>January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+(?P<y>\d{4}))?\b")
-            .expect("static regex")
-    })
+fn unicode_patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns::new(true))
 }
 
-fn relative_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(
-            r"(?i)\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?P<rel>yesterday|today|last night|this morning|tonight|(?:over|during|at) the weekend|last weekend|this weekend|last week|this week|earlier this week|last month|this month|earlier this month)\b",
-        )
-        .expect("static regex")
+fn ascii_patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns::new(false))
+}
+
+/// `f` with the patterns and a haystack of the same byte offsets as `text`:
+/// the ASCII patterns on `text` itself or on its offset-keeping shadow, or
+/// the Unicode patterns on `text` when a character has no stand-in.
+fn on_ascii<R>(text: &str, f: impl FnOnce(&Patterns, &str) -> R) -> R {
+    if text.is_ascii() {
+        return f(ascii_patterns(), text);
+    }
+    shadow::of(text, true, |shadow| match shadow {
+        Some(shadow) => f(ascii_patterns(), shadow),
+        None => f(unicode_patterns(), text),
     })
 }
 
@@ -132,8 +156,14 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
 /// The first date expression in `text`, resolved against `reference` (the
 /// publication date) when it needs one.
 pub fn find_date(text: &str, reference: Option<NaiveDate>) -> Option<FoundDate> {
+    // Every match is of ASCII characters only, the same in the shadow as in
+    // the text, and at the same offsets.
+    on_ascii(text, |patterns, haystack| find_date_with(patterns, haystack, reference))
+}
+
+fn find_date_with(patterns: &Patterns, text: &str, reference: Option<NaiveDate>) -> Option<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
-    for c in explicit_re().captures_iter(text) {
+    for c in patterns.explicit.captures_iter(text) {
         let (Some(m), Some(d)) = (c.name("m1").or(c.name("m2")), c.name("d1").or(c.name("d2"))) else { continue };
         let (Some(month), Ok(day)) = (month_of(m.as_str()), d.as_str().parse::<u32>()) else { continue };
         // "May 5" is a date; "may" alone is a verb and never reaches here.
@@ -147,7 +177,7 @@ pub fn find_date(text: &str, reference: Option<NaiveDate>) -> Option<FoundDate> 
             found.push(FoundDate { date, precision: Precision::Day, start: whole.start() });
         }
     }
-    for c in month_only_re().captures_iter(text) {
+    for c in patterns.month_only.captures_iter(text) {
         let (Some(m), Some(whole)) = (c.name("m"), c.get(0)) else { continue };
         let Some(month) = month_of(m.as_str()) else { continue };
         if found.iter().any(|f| f.start >= whole.start() && f.start < whole.end()) {
@@ -164,7 +194,7 @@ pub fn find_date(text: &str, reference: Option<NaiveDate>) -> Option<FoundDate> 
         }
     }
     if let Some(r) = reference {
-        for c in relative_re().captures_iter(text) {
+        for c in patterns.relative.captures_iter(text) {
             let Some(whole) = c.get(0) else { continue };
             if let Some(wd) = c.name("wd").and_then(|w| weekday_of(w.as_str())) {
                 // A weekday right before a month date is part of it.
@@ -212,11 +242,13 @@ pub fn dateline(text: &str) -> Option<NaiveDate> {
     }) {
         return None;
     }
-    explicit_re().captures_iter(head).find_map(|c| {
-        let m = month_of(c.name("m1").or(c.name("m2"))?.as_str())?;
-        let d: u32 = c.name("d1").or(c.name("d2"))?.as_str().parse().ok()?;
-        let y: i32 = c.name("y1").or(c.name("y2"))?.as_str().parse().ok()?;
-        NaiveDate::from_ymd_opt(y, m, d)
+    on_ascii(head, |patterns, head| {
+        patterns.explicit.captures_iter(head).find_map(|c| {
+            let m = month_of(c.name("m1").or(c.name("m2"))?.as_str())?;
+            let d: u32 = c.name("d1").or(c.name("d2"))?.as_str().parse().ok()?;
+            let y: i32 = c.name("y1").or(c.name("y2"))?.as_str().parse().ok()?;
+            NaiveDate::from_ymd_opt(y, m, d)
+        })
     })
 }
 
@@ -262,6 +294,26 @@ mod tests {
         assert_eq!(find("a raid yesterday", r), Some((d(2020, 1, 2), Precision::Day)));
         assert_eq!(find("militants attacked on Sunday", None), None);
         assert_eq!(find("no date here", r), None);
+    }
+
+    proptest::proptest! {
+        /// The ASCII patterns on offset-keeping shadows find what the
+        /// Unicode patterns find on the text itself, at the same offsets.
+        #[test]
+        fn shadow_matches_unicode(words in proptest::collection::vec(proptest::sample::select(vec![
+            "on", "in", "since", "mid-", "June", "Oct.", "Oct", "17", "3rd", "2019", "1", ",", "May", "Sunday",
+            "SUNDAY", "last", "week", "weekend", "over", "the", "yesterday", "night", "this", "month", "café",
+            "naïve", "\u{a0}", "—", "“", "”", "’", "ſunday", "\u{212a}", "٣", "²", "Mosul’s", "Ådalen", "\u{301}",
+            "mid", "-", ".", "Tuesday\u{a0}", "June\u{2009}1",
+        ]), 0..14), day in 1u32..=28) {
+            let text = words.join(" ");
+            for reference in [None, Some(d(2020, 1, day))] {
+                proptest::prop_assert_eq!(
+                    find_date(&text, reference),
+                    find_date_with(unicode_patterns(), &text, reference)
+                );
+            }
+        }
     }
 
     #[test]

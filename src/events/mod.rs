@@ -16,6 +16,7 @@
 
 pub mod casualties;
 pub mod dates;
+mod shadow;
 pub mod vocab;
 
 use std::collections::HashMap;
