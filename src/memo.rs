@@ -9,7 +9,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::swar::{Classes, ascii_lowercase, first_bytes};
+use crate::swar::{alnum, ascii_lowercase, first_bytes};
 
 /// Keys of at most this many bytes are packed.
 pub const SHORT: usize = 15;
@@ -46,8 +46,9 @@ pub fn lowercase_key(key: u128) -> u128 {
 #[inline]
 pub fn is_ascii_alnum(key: u128) -> bool {
     let n = usize::from((key >> 120) as u8);
-    let (lo, hi) = (first_bytes(n), first_bytes(n.saturating_sub(8)));
-    Classes::of(key as u64).alnum() & lo == lo && Classes::of((key >> 64) as u64).alnum() & hi == hi
+    let lo = first_bytes(n);
+    // Most words have at most eight bytes: the second half is then not looked at.
+    alnum(key as u64) & lo == lo && (n <= 8 || alnum((key >> 64) as u64) & first_bytes(n - 8) == first_bytes(n - 8))
 }
 
 /// Up to 8 bytes as a little-endian integer, by at most two loads that may

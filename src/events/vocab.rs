@@ -171,8 +171,13 @@ impl<T: Clone> Phrases<T> {
     }
 
     /// Whether an exact-case phrase starts with `text` (as written).
+    #[inline]
     fn may_start_exact(&self, text: &str) -> bool {
+        // Most words start with an ASCII byte that is no capital: answered
+        // from that byte, without decoding a character.
+        let ascii_non_capital = text.as_bytes().first().is_none_or(|&b| b < 0x80 && !b.is_ascii_uppercase());
         self.has_exact
+            && !ascii_non_capital
             && text.starts_with(|c: char| c.is_uppercase())
             && self.firsts_exact.get(text.as_bytes()).is_some()
     }
