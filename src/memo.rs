@@ -48,7 +48,8 @@ pub fn is_ascii_alnum(key: u128) -> bool {
     let n = usize::from((key >> 120) as u8);
     let lo = first_bytes(n);
     // Most words have at most eight bytes: the second half is then not looked at.
-    alnum(key as u64) & lo == lo && (n <= 8 || alnum((key >> 64) as u64) & first_bytes(n - 8) == first_bytes(n - 8))
+    let hi = first_bytes(n.saturating_sub(8));
+    alnum(key as u64) & lo == lo && (n <= 8 || alnum((key >> 64) as u64) & hi == hi)
 }
 
 /// Up to 8 bytes as a little-endian integer, by at most two loads that may

@@ -128,9 +128,6 @@ pub fn find_casualties(sentence: &str) -> Casualties {
     if !(kill || hurt) || !pre.number.is_match(sentence) {
         return Casualties::default();
     }
-    if sentence.is_ascii() {
-        return casualties_with(ascii_patterns(), sentence, kill, hurt);
-    }
     // The patterns capture a number, not an offset: one stand-in byte per
     // character will do.
     shadow::of(sentence, false, |shadow| match shadow {

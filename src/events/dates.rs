@@ -121,12 +121,10 @@ fn ascii_patterns() -> &'static Patterns {
 }
 
 /// `f` with the patterns and a haystack of the same byte offsets as `text`:
-/// the ASCII patterns on `text` itself or on its offset-keeping shadow, or
-/// the Unicode patterns on `text` when a character has no stand-in.
+/// the ASCII patterns on its offset-keeping shadow (`text` itself when it is
+/// ASCII), or the Unicode patterns on `text` when a character has no
+/// stand-in.
 fn on_ascii<R>(text: &str, f: impl FnOnce(&Patterns, &str) -> R) -> R {
-    if text.is_ascii() {
-        return f(ascii_patterns(), text);
-    }
     shadow::of(text, true, |shadow| match shadow {
         Some(shadow) => f(ascii_patterns(), shadow),
         None => f(unicode_patterns(), text),

@@ -49,10 +49,13 @@ thread_local! {
     static SHADOW: RefCell<Shadow> = RefCell::default();
 }
 
-/// `f` of the shadow of `sentence` (see [`Shadow::fill`]), made in this
-/// thread's buffer; of `None` when a character has no stand-in (or the
-/// buffer is in use).
+/// `f` of the shadow of `sentence` (see [`Shadow::fill`]): `sentence`
+/// itself when it is ASCII, else made in this thread's buffer; `None` when
+/// a character has no stand-in (or the buffer is in use).
 pub(crate) fn of<R>(sentence: &str, keep_offsets: bool, f: impl FnOnce(Option<&str>) -> R) -> R {
+    if sentence.is_ascii() {
+        return f(Some(sentence));
+    }
     SHADOW.with(|shadow| {
         let Ok(mut s) = shadow.try_borrow_mut() else { return f(None) };
         if s.fill(sentence, keep_offsets) { f(Some(&s.text)) } else { f(None) }
@@ -111,5 +114,6 @@ mod tests {
         });
         assert!(nested);
         assert_eq!(of("ſix", false, |s| s.map(str::to_string)), None);
+        assert_eq!(of("Mosul", true, |s| s.map(|s| s.as_ptr())), Some("Mosul".as_ptr()));
     }
 }
