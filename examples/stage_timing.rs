@@ -159,14 +159,14 @@ fn split_bitmask(text: &str) -> usize {
 fn caps_scan(text: &str) -> usize {
     let b = text.as_bytes();
     let mut n = 0;
-    let mut prev_alnum = 0u64; // high bit: the byte before this word's first byte
+    let mut prev_alnum = 0u64; // the letter-or-digit mask of the previous eight bytes
     let mut i = 0;
     while i + 8 <= b.len() {
         let w = u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
         let c = Classes::of(w);
         let alnum = c.alnum();
-        // The byte before each byte: alnum shifted up one byte, with the
-        // last byte of the previous word carried in.
+        // Whether the byte before each byte is a letter or digit: the mask
+        // shifted up one byte, with the last of the previous eight carried in.
         let before = alnum << 8 | prev_alnum >> 56;
         let starts = (c.upper & !before) | (w & 0x8080_8080_8080_8080);
         n += starts.count_ones() as usize;

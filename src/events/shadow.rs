@@ -15,9 +15,9 @@ use regex::Regex;
 
 /// A sentence's shadow, and the stand-ins seen so far.
 #[derive(Default)]
-pub(crate) struct Shadow {
+struct Shadow {
     /// The shadow of the last [`Shadow::fill`].
-    pub text: String,
+    text: String,
     stand_ins: rustc_hash::FxHashMap<char, Option<char>>,
 }
 
@@ -26,7 +26,7 @@ impl Shadow {
     /// [`stand_in`], once, or as many times as the character has bytes when
     /// `keep_offsets` (then every byte offset of the sentence is the same in
     /// the shadow). `false` when a character has no stand-in.
-    pub fn fill(&mut self, sentence: &str, keep_offsets: bool) -> bool {
+    fn fill(&mut self, sentence: &str, keep_offsets: bool) -> bool {
         self.text.clear();
         for c in sentence.chars() {
             if c.is_ascii() {
