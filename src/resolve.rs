@@ -140,7 +140,11 @@ pub struct Resolver<'g> {
 }
 
 struct Group {
-    members: Vec<usize>,
+    /// The first and the last of its mentions, and how many it has (a group
+    /// keeps no list of them: one vector fewer per group).
+    first: usize,
+    last: usize,
+    count: u32,
     candidates: Vec<(Posting, Facts, f64)>,
     /// Index of the next mention after ", " (for "X, Syria").
     comma_next: Vec<usize>,
@@ -219,13 +223,15 @@ impl<'g> Resolver<'g> {
     ) -> Vec<Decision<'g>> {
         let g = self.gazetteer;
         // Group mentions by key.
-        let mut by_key: HashMap<&str, usize> = HashMap::default();
-        let mut groups: Vec<Group> = Vec::new();
+        let mut by_key: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
+        let mut groups: Vec<Group> = Vec::with_capacity(mentions.len());
         let mut group_of = vec![0usize; mentions.len()];
         for (i, m) in mentions.iter().enumerate() {
             let gi = *by_key.entry(m.key.as_str()).or_insert_with(|| {
                 groups.push(Group {
-                    members: Vec::new(),
+                    first: i,
+                    last: i,
+                    count: 0,
                     candidates: Vec::new(),
                     comma_next: Vec::new(),
                     cues: GroupCues {
@@ -247,8 +253,9 @@ impl<'g> Resolver<'g> {
             let grp = &mut groups[gi];
             // Mentions of one key mostly have the same candidates: merging
             // them again would change nothing.
-            let merged = grp.members.last().is_some_and(|&k| mentions[k].candidates == m.candidates);
-            grp.members.push(i);
+            let merged = grp.count > 0 && mentions[grp.last].candidates == m.candidates;
+            grp.last = i;
+            grp.count += 1;
             for p in m.candidates.iter().filter(|_| !merged) {
                 if let Some(slot) = grp.candidates.iter_mut().find(|(q, _, _)| q.place == p.place) {
                     if p.variant < slot.0.variant {
@@ -319,19 +326,28 @@ impl<'g> Resolver<'g> {
         }
         // Pass 1: picks by prior; pass 2 and 3: with document context.
         let mut picks: Vec<Option<Facts>> = groups.iter().map(|grp| grp.candidates.first().map(|c| c.1)).collect();
-        let mut totals: Vec<Vec<f64>> = groups.iter().map(|grp| grp.candidates.iter().map(|c| c.2).collect()).collect();
+        // Each group's totals, one slice of a flat vector: group `gi`'s are
+        // `flat[offsets[gi]..offsets[gi + 1]]`.
+        let mut offsets = Vec::with_capacity(groups.len() + 1);
+        let mut flat: Vec<f64> = Vec::new();
+        for grp in &groups {
+            offsets.push(flat.len());
+            flat.extend(grp.candidates.iter().map(|c| c.2));
+        }
+        offsets.push(flat.len());
         for _ in 0..2 {
             let ctx = Context::new(g, &groups, &picks);
             for (gi, grp) in groups.iter().enumerate() {
                 for (ci, (_, place, s)) in grp.candidates.iter().enumerate() {
-                    totals[gi][ci] = s + ctx.bonus(gi, place, grp, &group_of, &picks);
+                    flat[offsets[gi] + ci] = s + ctx.bonus(gi, place, grp, &group_of, &picks);
                 }
             }
-            picks = totals
+            picks = groups
                 .iter()
-                .zip(&groups)
-                .map(|(t, grp)| {
-                    t.iter()
+                .enumerate()
+                .map(|(gi, grp)| {
+                    flat[offsets[gi]..offsets[gi + 1]]
+                        .iter()
                         .enumerate()
                         .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
                         .map(|(ci, _)| grp.candidates[ci].1)
@@ -340,24 +356,24 @@ impl<'g> Resolver<'g> {
         }
         if debug() {
             for (gi, grp) in groups.iter().enumerate() {
-                let m = &mentions[grp.members[0]];
+                let m = &mentions[grp.first];
                 let cands: Vec<String> = grp
                     .candidates
                     .iter()
-                    .zip(&totals[gi])
+                    .zip(&flat[offsets[gi]..offsets[gi + 1]])
                     .take(4)
                     .map(|((p, pl, s), t)| {
                         let name = g.place(pl.index).map_or("", |pl| pl.name);
                         format!("{}({}) {:?} prior {:.2} total {:.2}", name, pl.country_str(), p.variant, s, t)
                     })
                     .collect();
-                eprintln!("[resolve] {:?} x{}: {}", m.key, grp.members.len(), cands.join(" | "));
+                eprintln!("[resolve] {:?} x{}: {}", m.key, grp.count, cands.join(" | "));
             }
         }
         // Decisions.
         let mut group_decision: Vec<Decision<'g>> = Vec::with_capacity(groups.len());
         for (gi, grp) in groups.iter().enumerate() {
-            let t = &totals[gi];
+            let t = &flat[offsets[gi]..offsets[gi + 1]];
             let z: f64 = t.iter().map(|s| s.exp()).sum();
             // The highest total; the first candidate of equal ones.
             let best = t.iter().copied().enumerate().reduce(|a, b| if b.1.total_cmp(&a.1).is_gt() { b } else { a });
@@ -509,7 +525,7 @@ impl Context {
                 continue;
             }
             if place.country[0] != 0 {
-                *countries.entry(place.country).or_default() += grp.members.len() as u32;
+                *countries.entry(place.country).or_default() += grp.count;
             }
             if place.kind == Kind::Admin1 {
                 admin1s.entry((place.country, place.name)).or_default().push(gi);
@@ -525,7 +541,7 @@ impl Context {
         let own = place.country;
         // Countries named elsewhere in the document (not by this group).
         let support = self.countries.get(&own).copied().unwrap_or(0);
-        let self_votes = if picks[gi].is_some_and(|p| p.country == own) { grp.members.len() as u32 } else { 0 };
+        let self_votes = if picks[gi].is_some_and(|p| p.country == own) { grp.count } else { 0 };
         let supported = support > self_votes;
         if supported {
             b += 2.0;
