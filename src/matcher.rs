@@ -638,30 +638,36 @@ impl<'g> Matcher<'g> {
         // A call that panics leaves an empty map, bounded likewise.
         let words = WORDS.with(|w| std::mem::replace(w.borrow_mut().for_owner(id), WordMap::new(MEMO_CAPACITY)));
         let mut scratch = Scratch { words, key: String::with_capacity(64), loose: Vec::with_capacity(64), first: None };
-        let mut out = Vec::new();
-        // Which capitalised tokens are name words: known from the memo for
-        // those the loop looks up, from the word list for the others.
-        let (mut known, mut names) = (Bits::new(tokens.len()), Bits::new(tokens.len()));
-        let mut i = 0;
-        while i < tokens.len() {
-            let t = &tokens[i];
-            let may_start = match t.case {
-                Case::Title | Case::Upper => true,
-                Case::Lower => t.list_item,
-                Case::NoLetters => false,
-            };
-            if !may_start {
-                i += 1;
+        // First every word a match may start at is looked up in the memo,
+        // in one pass: the probes do not wait on each other (most of a
+        // probe's time is a cache miss), as they would between matches.
+        // On the way: the capitalised tokens, and which are name words.
+        let mut caps = Caps { list: Vec::with_capacity(tokens.len() / 4), names: Bits::new(tokens.len()) };
+        let mut probed: Vec<(usize, WordInfo)> = Vec::with_capacity(tokens.len() / 4);
+        for (k, t) in tokens.iter().enumerate() {
+            let capitalised = matches!(t.case, Case::Title | Case::Upper);
+            if !(capitalised || t.case == Case::Lower && t.list_item) {
                 continue;
             }
             let info = self.word_info(&mut scratch.words, tok(text, t));
-            scratch.first = Some((i, info));
-            if t.case != Case::Lower {
-                known.set(i);
+            if capitalised {
+                caps.list.push(k);
                 if info.bits & word::FUNCTION == 0 {
-                    names.set(i);
+                    caps.names.set(k);
                 }
             }
+            probed.push((k, info));
+        }
+        let mut out = Vec::with_capacity(probed.len() / 2);
+        let mut next = probed.iter().peekable();
+        let mut i = 0;
+        while i < tokens.len() {
+            // The next probed token at or after `i`.
+            while next.next_if(|(k, _)| *k < i).is_some() {}
+            let Some(&&(k, info)) = next.peek() else { break };
+            i = k;
+            let t = &tokens[i];
+            scratch.first = Some((i, info));
             if info.bits & word::CONTRACTION != 0 || info.starts_nothing() {
                 i += 1;
                 continue;
@@ -697,17 +703,6 @@ impl<'g> Matcher<'g> {
                 None => i += 1,
             }
         }
-        // The passes below start only at capitalised words: their indices,
-        // so they need not walk every token.
-        let mut caps = Caps { list: Vec::new(), names };
-        for (k, t) in tokens.iter().enumerate() {
-            if matches!(t.case, Case::Title | Case::Upper) {
-                caps.list.push(k);
-                if !known.get(k) && !function_words().contains(tok(text, t)) {
-                    caps.names.set(k);
-                }
-            }
-        }
         WORDS.with(|w| *w.borrow_mut().for_owner(id) = std::mem::take(&mut scratch.words));
         self.state_abbreviations(text, tokens, &mut out);
         self.cue_only_mentions(text, tokens, &caps.list, &mut out);
@@ -733,7 +728,7 @@ impl<'g> Matcher<'g> {
         if w.len() <= 3 && normalize::ARTICLES.iter().any(|a| a.eq_ignore_ascii_case(w)) {
             bits |= word::ARTICLE;
         }
-        if first.folded_len > 0 && demonyms().contains_key(&normalize::fold_token(w)) {
+        if demonyms().contains_key(&normalize::fold_token(w)) {
             bits |= word::DEMONYM;
         }
         WordInfo { first, bits }
@@ -749,7 +744,7 @@ impl<'g> Matcher<'g> {
                 info.first
             }
         };
-        if first.folded_len == 0 {
+        if !first.starts_names() {
             return None;
         }
         let lowercase_start = tokens[i].case == Case::Lower;
@@ -1197,7 +1192,9 @@ fn is_contraction(word: &str) -> bool {
 fn span_key(text: &str, tokens: &[Token], first: usize, last: usize, folded: &str) -> String {
     let plain_gaps = (first..last)
         .all(|k| matches!(&text.as_bytes()[tokens[k].end..tokens[k + 1].start], b" " | b"-" | b"\t" | b". "));
-    let no_empty = !folded.starts_with(' ') && !folded.ends_with(' ') && !folded.contains("  ");
+    // (A byte scan: `str::contains` sets up a substring searcher per call.)
+    let no_empty =
+        !folded.starts_with(' ') && !folded.ends_with(' ') && !folded.as_bytes().windows(2).any(|w| w == b"  ");
     if plain_gaps && no_empty {
         debug_assert_eq!(folded, normalize::name_key(&text[tokens[first].start..tokens[last].end]));
         folded.to_string()

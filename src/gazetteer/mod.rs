@@ -185,7 +185,7 @@ fn record_u32(record: &[u8], at: usize) -> u32 {
 pub const MEMO_CAPACITY: usize = 100_000;
 
 /// What the name index says about one word of text as the first word of a
-/// name (see [`Gazetteer::first_word`]). Small (24 bytes): the matcher keeps
+/// name (see [`Gazetteer::first_word`]). Small (16 bytes): the matcher keeps
 /// one per distinct word in a memo that is probed for every capitalised word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FirstWord {
@@ -194,8 +194,6 @@ pub struct FirstWord {
     exact: u64,
     /// Index value of its loose form, likewise.
     loose: u64,
-    /// Length of the folded key in bytes (0: the word folds to nothing).
-    pub folded_len: usize,
 }
 
 /// [`FirstWord`]'s "no index value": values are a posting offset with the
@@ -204,7 +202,7 @@ const NO_VALUE: u64 = u64::MAX;
 
 impl Default for FirstWord {
     fn default() -> FirstWord {
-        FirstWord { exact: NO_VALUE, loose: NO_VALUE, folded_len: 0 }
+        FirstWord { exact: NO_VALUE, loose: NO_VALUE }
     }
 }
 
@@ -662,7 +660,7 @@ impl Gazetteer {
         let get = |k: &[u8]| if self.may_start(k) { self.fst.get(k).unwrap_or(NO_VALUE) } else { NO_VALUE };
         let mut loose = Vec::with_capacity(key.len() + 1);
         loose_index_key(&key, &mut loose);
-        FirstWord { exact: get(key.as_bytes()), loose: get(&loose), folded_len: key.len() }
+        FirstWord { exact: get(key.as_bytes()), loose: get(&loose) }
     }
 
     /// A number that tells this gazetteer from every other one loaded in the

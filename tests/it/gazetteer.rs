@@ -250,8 +250,8 @@ mod first_word {
         loose_index_key(&key, &mut loose);
         for _ in 0..2 {
             let w = g.first_word(word);
-            assert_eq!(w.folded_len, key.len(), "{word}");
             if key.is_empty() {
+                assert!(!w.starts_names(), "{word}");
                 continue;
             }
             assert_eq!(seen(&g.first_lookup(&w, false)), seen(&g.lookup(key.as_bytes())), "{word}");
