@@ -4,6 +4,9 @@
 
 use crate::gazetteer::normalize::is_apostrophe;
 use crate::swar::{Classes, HIGH};
+use block::Block;
+
+mod block;
 
 /// How a token is capitalised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +144,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut newline = false;
     let mut i = 0;
     let mut sentence_start = true;
+    // The byte classes of 64 bytes of text from `base` (`base <= i`).
+    let (mut block, mut base) = (Block::at(bytes, 0), 0);
     while i < bytes.len() {
         let b = bytes[i];
         let class = CLASS[b as usize];
@@ -158,37 +163,94 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
             continue;
         }
-        // Fastest path: an ASCII word, a space and an ASCII byte (four words
-        // in five of news text). Nothing else about the gap needs a look:
-        // no possessive, no abbreviation's period, and the gap is a plain
-        // space or a break. While the byte after the space starts another
-        // word, the next word is taken here too, without a branch on its
-        // case or gap (both come from tables).
+        // Fastest path: an ASCII word, then a space and an ASCII byte (four
+        // words in five of news text), or a comma or period, a space and an
+        // ASCII word. Nothing else about the gap needs a look: no
+        // possessive, no dotted abbreviation. While another word follows,
+        // it is taken here too. The word's end, its case and what follows
+        // it are read off the byte-class masks of a 64-byte block, with no
+        // loop over its bytes.
         if class & WORD != 0 {
-            let mut class = class;
             let all_taken = loop {
-                let (j, seen) = alnum_run(bytes, i);
-                let n = match bytes.get(j..j + 2) {
-                    Some(&[b' ', n]) if n < 0x80 => n,
-                    _ => break false,
-                };
-                let case = if class & (UPPER | LOWER) == 0 {
+                let mut o = i - base;
+                if o >= 64 {
+                    (block, base, o) = (Block::at(bytes, i), i, 0);
+                }
+                // The word's length, where it ends in the block, and the
+                // two bytes after it must all be in the block.
+                let len = (!(block.alnum >> o)).trailing_zeros() as usize;
+                let e = o + len;
+                if e + 2 >= 64 {
+                    if o == 0 {
+                        break false; // a word of 62 bytes or more
+                    }
+                    (block, base) = (Block::at(bytes, i), i);
+                    continue;
+                }
+                let j = i + len;
+                let (upper, lower) = (block.upper >> o & 1, block.lower >> o & 1);
+                let case = if upper | lower == 0 {
+                    // Starts with a digit ("3rd"): the first letter decides.
                     ascii_case(&bytes[i..j])
                 } else {
                     // Upper when no lowercase letter; else Title or Lower by
                     // the first letter.
-                    FAST_CASE[usize::from(class & UPPER != 0) | usize::from(seen & LOWER != 0) << 1]
+                    let word = ((1u64 << len) - 1) << o;
+                    FAST_CASE[upper as usize | usize::from(block.lower & word != 0) << 1]
                 };
+                // A comma or a period, a space and a word (most of the
+                // other words of news text) are taken here too: the gap is
+                // then known, and whether the period ends the sentence.
+                let space_then_word = block.space >> (e + 1) & block.alnum >> (e + 2) & 1 != 0;
+                if block.space >> e & 1 == 0 {
+                    let (gap, next) = match bytes.get(j) {
+                        Some(b',') if space_then_word => (Gap::Comma, j + 2),
+                        // "X." may start a dotted abbreviation ("U.S.").
+                        Some(b'.') if space_then_word && len > 1 => {
+                            let word = &text[i..j];
+                            let gap = if JOINING_ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
+                                Gap::AbbrevSpace
+                            } else {
+                                Gap::Break
+                            };
+                            // After a non-final abbreviation ("Gen.") the
+                            // sentence goes on.
+                            let non_final = case != Case::Lower && len <= 6 && non_final_abbreviations().contains(word);
+                            (gap, if non_final { j + 2 } else { usize::MAX })
+                        }
+                        _ => break false,
+                    };
+                    if newline {
+                        line_starts.push(tokens.len());
+                        newline = false;
+                    }
+                    tokens.push(Token {
+                        start: i,
+                        end: j,
+                        case,
+                        gap,
+                        sentence_start,
+                        line: LineStyle::Prose,
+                        dotted: false,
+                        list_item: false,
+                    });
+                    // A sentence's last period: the next word starts one.
+                    (i, sentence_start) = if next == usize::MAX { (j + 2, true) } else { (next, false) };
+                    continue;
+                }
+                if block.non_ascii >> (e + 1) & 1 != 0 {
+                    break false;
+                }
                 if newline {
                     line_starts.push(tokens.len());
                     newline = false;
                 }
-                class = CLASS[n as usize];
+                let next_is_word = block.alnum >> (e + 1) & 1 != 0;
                 tokens.push(Token {
                     start: i,
                     end: j,
                     case,
-                    gap: if class & WORD != 0 { Gap::Space } else { Gap::Break },
+                    gap: if next_is_word { Gap::Space } else { Gap::Break },
                     sentence_start,
                     line: LineStyle::Prose,
                     dotted: false,
@@ -196,7 +258,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 });
                 sentence_start = false;
                 i = j + 1;
-                if class & WORD == 0 {
+                if !next_is_word {
                     break true;
                 }
             };

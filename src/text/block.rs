@@ -1,0 +1,146 @@
+//! Byte classes of 64 bytes of text at a time, one bit a byte: the
+//! tokenizer's fast path reads a word's end, its case and the space after it
+//! off these masks, with no loop over the word's bytes.
+//!
+//! On x86-64 the masks come from SSE2 (part of every x86-64 CPU), sixteen
+//! bytes to an instruction; elsewhere from eight-byte words
+//! ([`crate::swar`]). A property test checks both against the byte
+//! predicates of the standard library.
+
+/// Classes of up to 64 bytes of text: bit `k` of each mask is byte `k`.
+/// Bytes past the end of the text read as a non-ASCII byte (in no class), so
+/// that nothing past the end looks like a word, a space or an ASCII byte.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Block {
+    /// ASCII letters and digits.
+    pub alnum: u64,
+    /// `A`-`Z`.
+    pub upper: u64,
+    /// `a`-`z`.
+    pub lower: u64,
+    /// The space character.
+    pub space: u64,
+    /// Bytes from 0x80 (and past the end of the text).
+    pub non_ascii: u64,
+}
+
+/// What a byte past the end of the text reads as.
+const PAST_END: u8 = 0x80;
+
+impl Block {
+    /// The classes of `bytes[from..from + 64]`.
+    #[inline]
+    pub fn at(bytes: &[u8], from: usize) -> Block {
+        let rest = bytes.get(from..).unwrap_or(&[]);
+        match rest.first_chunk::<64>() {
+            Some(chunk) => Block::of(chunk),
+            None => {
+                let mut chunk = [PAST_END; 64];
+                chunk[..rest.len()].copy_from_slice(rest);
+                Block::of(&chunk)
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn of(chunk: &[u8; 64]) -> Block {
+        // SAFETY: SSE2 is part of x86-64: every CPU that runs this has it.
+        unsafe { sse2(chunk) }
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    #[inline]
+    fn of(chunk: &[u8; 64]) -> Block {
+        portable(chunk)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn sse2(chunk: &[u8; 64]) -> Block {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set_epi64x, _mm_set1_epi8,
+    };
+    let mut b = Block::default();
+    for (k, part) in chunk.chunks_exact(16).enumerate() {
+        let word = |at: usize| i64::from_le_bytes(part[at..at + 8].try_into().unwrap_or([0; 8]));
+        let v = _mm_set_epi64x(word(8), word(0));
+        // Signed compares: bytes from 0x80 are negative, below every range.
+        let range = |lo: u8, hi: u8| {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(v, _mm_set1_epi8((lo - 1) as i8)),
+                _mm_cmplt_epi8(v, _mm_set1_epi8((hi + 1) as i8)),
+            )
+        };
+        let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+        let (upper, lower) = (range(b'A', b'Z'), range(b'a', b'z'));
+        b.upper |= bits(upper);
+        b.lower |= bits(lower);
+        b.alnum |= bits(_mm_or_si128(_mm_or_si128(upper, lower), range(b'0', b'9')));
+        b.space |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)));
+        b.non_ascii |= bits(v);
+    }
+    b
+}
+
+/// [`Block::of`] without SSE2: eight bytes at a time.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn portable(chunk: &[u8; 64]) -> Block {
+    use crate::swar::{Classes, HIGH};
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bits of a word's eight bytes, gathered into its top byte.
+    let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let mut b = Block::default();
+    for (k, part) in chunk.chunks_exact(8).enumerate() {
+        let w = u64::from_le_bytes(part.try_into().unwrap_or([0; 8]));
+        let c = Classes::of(w);
+        // A zero byte of `w ^ spaces`, exactly (no false positive from a
+        // borrow): the high bit of each byte that is a space.
+        let x = w ^ (ONES * u64::from(b' '));
+        let space = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+        let shift = 8 * k;
+        b.upper |= gather(c.upper) << shift;
+        b.lower |= gather(c.lower) << shift;
+        b.alnum |= gather(c.alnum()) << shift;
+        b.space |= gather(space) << shift;
+        b.non_ascii |= gather(w & HIGH) << shift;
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expected(bytes: &[u8], from: usize) -> Block {
+        let mut b = Block::default();
+        for k in 0..64 {
+            let c = bytes.get(from + k).copied().unwrap_or(PAST_END);
+            let bit = 1u64 << k;
+            b.alnum |= if c.is_ascii_alphanumeric() { bit } else { 0 };
+            b.upper |= if c.is_ascii_uppercase() { bit } else { 0 };
+            b.lower |= if c.is_ascii_lowercase() { bit } else { 0 };
+            b.space |= if c == b' ' { bit } else { 0 };
+            b.non_ascii |= if c >= 0x80 { bit } else { 0 };
+        }
+        b
+    }
+
+    proptest::proptest! {
+        /// Every mask bit says what the byte predicate says, past the end
+        /// of the text too, from the SSE2 and the portable code alike.
+        #[test]
+        fn masks_match_byte_predicates(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..140), from in 0usize..140) {
+            let from = from.min(bytes.len());
+            let want = expected(&bytes, from);
+            proptest::prop_assert_eq!(Block::at(&bytes, from), want);
+            let mut chunk = [PAST_END; 64];
+            let rest = &bytes[from..];
+            let n = rest.len().min(64);
+            chunk[..n].copy_from_slice(&rest[..n]);
+            proptest::prop_assert_eq!(portable(&chunk), want);
+        }
+    }
+}
