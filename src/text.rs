@@ -568,7 +568,11 @@ fn mark_lines(text: &str, tokens: &mut [Token], line_starts: &[usize], list_punc
         let has_list_punct = list_punct.get(first).is_some_and(|&p| p < to) || line_begin == 0 && end - line_begin <= 1;
         if has_list_punct || end - line_begin <= 1 {
             for idx in line_begin..end {
-                if tokens[idx].case == Case::Lower {
+                // A word after another word and one space is no list item
+                // (the byte before it is the other word's): most words of
+                // a line, with no look at the text.
+                let after_word = idx > line_begin && tokens[idx - 1].gap == Gap::Space;
+                if tokens[idx].case == Case::Lower && !after_word {
                     tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
                 }
             }
