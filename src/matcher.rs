@@ -1268,9 +1268,9 @@ fn run_right(text: &str, tokens: &[Token], names: &Bits, b: usize) -> usize {
         if names.get(right + 1) {
             right += 1;
         } else if n.case == Case::Lower
-            && (name_particles().contains(tok(text, n)) || matches!(tok(text, n), "van" | "von" | "de" | "da"))
             && matches!(n.gap, Gap::Space | Gap::Hyphen)
             && names.get(right + 2)
+            && (name_particles().contains(tok(text, n)) || matches!(tok(text, n), "van" | "von" | "de" | "da"))
         {
             right += 2;
         } else {

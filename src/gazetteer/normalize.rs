@@ -32,7 +32,9 @@ pub fn fold_token_into(token: &str, out: &mut String) {
         // have any.
         let start = bytes.len();
         bytes.extend(token.as_bytes().iter().map(|&b| ASCII_FOLD[usize::from(b)]));
-        if bytes[start..].contains(&0) {
+        // (A fold, not `contains`: a token is short, and a call to memchr
+        // cost more than the loop.)
+        if bytes[start..].iter().fold(false, |zero, &b| zero | (b == 0)) {
             let mut k = start;
             for i in start..bytes.len() {
                 if bytes[i] != 0 {
