@@ -499,20 +499,24 @@ struct Context {
     /// (country, admin1 name as a string-table offset) of divisions picked
     /// -> the groups naming them.
     admin1s: HashMap<([u8; 2], u32), Vec<usize>>,
-    /// Picked positions of populated places and small features, by group.
-    points: Vec<Option<Point>>,
+    /// Picked positions of populated places and small features, with their
+    /// group, among the first [`MAX_CONTEXT_POINTS`] groups: only groups
+    /// with a position, so the closeness loop tests no empty slot.
+    points: Vec<(usize, Point)>,
 }
 
 impl Context {
     fn new(g: &Gazetteer, groups: &[Group], picks: &[Option<Facts>]) -> Context {
         let mut countries: HashMap<[u8; 2], u32> = HashMap::default();
         let mut admin1s: HashMap<([u8; 2], u32), Vec<usize>> = HashMap::default();
-        let mut points = Vec::with_capacity(groups.len());
+        let mut points = Vec::with_capacity(groups.len().min(MAX_CONTEXT_POINTS));
         for (gi, (grp, pick)) in groups.iter().zip(picks).enumerate() {
             let place = *pick;
-            points.push(
-                place.filter(|p| !matches!(p.kind, Kind::Country | Kind::Admin1 | Kind::Region)).map(|p| Point::of(&p)),
-            );
+            if let Some(p) = place.filter(|p| !matches!(p.kind, Kind::Country | Kind::Admin1 | Kind::Region))
+                && gi < MAX_CONTEXT_POINTS
+            {
+                points.push((gi, Point::of(&p)));
+            }
             let Some(place) = place else { continue };
             // Only confident picks vote: a single candidate, a clear lead, or
             // a country/division.
@@ -555,26 +559,24 @@ impl Context {
             let mut nearest = f64::INFINITY;
             let mut others = 0;
             // Bounded: a book-length "document" must not make this quadratic.
-            for (gj, p) in self.points.iter().enumerate().take(MAX_CONTEXT_POINTS) {
-                if gj == gi {
+            for (gj, p) in &self.points {
+                if *gj == gi {
                     continue;
                 }
-                if let Some(p) = p {
-                    others += 1;
-                    // Nearer than the closest step, the bonus is settled.
-                    if nearest < NEAR_M {
-                        break;
-                    }
-                    // The north-south distance alone is too far: skip the
-                    // cosine. Beyond FAR_M the distance only counts as "far":
-                    // `nearest` may then stay above the true minimum, but on
-                    // the same side of every step below.
-                    let lat_m = approx_lat_m(&here, p);
-                    if lat_m >= nearest || lat_m > FAR_M {
-                        continue;
-                    }
-                    nearest = nearest.min(approx_m(&here, p));
+                others += 1;
+                // Nearer than the closest step, the bonus is settled.
+                if nearest < NEAR_M {
+                    break;
                 }
+                // The north-south distance alone is too far: skip the
+                // cosine. Beyond FAR_M the distance only counts as "far":
+                // `nearest` may then stay above the true minimum, but on
+                // the same side of every step below.
+                let lat_m = approx_lat_m(&here, p);
+                if lat_m >= nearest || lat_m > FAR_M {
+                    continue;
+                }
+                nearest = nearest.min(approx_m(&here, p));
             }
             // A lone far-away candidate in a document whose places cluster
             // elsewhere ("Hamas" as Hamm, Germany, in a Middle East story).
