@@ -335,11 +335,15 @@ impl<'g> Resolver<'g> {
             flat.extend(grp.candidates.iter().map(|c| c.2));
         }
         offsets.push(flat.len());
+        // The candidates' positions, laid out alike, each computed the first
+        // time a pass needs it (a sine and cosine each).
+        let mut positions: Vec<Option<Point>> = vec![None; flat.len()];
         for _ in 0..2 {
             let ctx = Context::new(g, &groups, &picks);
             for (gi, grp) in groups.iter().enumerate() {
                 for (ci, (_, place, s)) in grp.candidates.iter().enumerate() {
-                    flat[offsets[gi] + ci] = s + ctx.bonus(gi, place, grp, &group_of, &picks);
+                    let k = offsets[gi] + ci;
+                    flat[k] = s + ctx.bonus(gi, place, &mut positions[k], grp, &group_of, &picks);
                 }
             }
             picks = groups
@@ -540,7 +544,17 @@ impl Context {
         Context { countries, admin1s, points }
     }
 
-    fn bonus(&self, gi: usize, place: &Facts, grp: &Group, group_of: &[usize], picks: &[Option<Facts>]) -> f64 {
+    /// The context bonus of candidate `place` of group `gi`; `here` keeps
+    /// its position once computed.
+    fn bonus(
+        &self,
+        gi: usize,
+        place: &Facts,
+        here: &mut Option<Point>,
+        grp: &Group,
+        group_of: &[usize],
+        picks: &[Option<Facts>],
+    ) -> f64 {
         let mut b = 0.0;
         let own = place.country;
         // Countries named elsewhere in the document (not by this group).
@@ -555,7 +569,7 @@ impl Context {
                 b += 1.0;
             }
             // Closeness to the document's other places.
-            let here = Point::of(place);
+            let here = &*here.get_or_insert_with(|| Point::of(place));
             let mut nearest = f64::INFINITY;
             let mut others = 0;
             // Bounded: a book-length "document" must not make this quadratic.
@@ -572,11 +586,11 @@ impl Context {
                 // cosine. Beyond FAR_M the distance only counts as "far":
                 // `nearest` may then stay above the true minimum, but on
                 // the same side of every step below.
-                let lat_m = approx_lat_m(&here, p);
+                let lat_m = approx_lat_m(here, p);
                 if lat_m >= nearest || lat_m > FAR_M {
                     continue;
                 }
-                nearest = nearest.min(approx_m(&here, p));
+                nearest = nearest.min(approx_m(here, p));
             }
             // A lone far-away candidate in a document whose places cluster
             // elsewhere ("Hamas" as Hamm, Germany, in a Middle East story).

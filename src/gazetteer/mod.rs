@@ -556,7 +556,10 @@ impl Gazetteer {
             self.place_strings(index, r)?;
         }
         let cc = [r[33], r[34]];
-        if cc[0] != 0 && std::str::from_utf8(&cc).is_err() {
+        // What `str::from_utf8(&cc).is_ok()` says of two bytes, without a
+        // call: two ASCII bytes, or one two-byte character.
+        let utf8 = cc.is_ascii() || matches!(cc, [0xC2..=0xDF, 0x80..=0xBF]);
+        if cc[0] != 0 && !utf8 {
             return None;
         }
         let pop = record_u32(r, 8);
