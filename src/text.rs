@@ -93,8 +93,20 @@ fn non_final_abbreviations() -> &'static WordSet {
     S.get_or_init(|| WordSet::new(NON_FINAL_ABBREVIATIONS))
 }
 
+/// Whether a period after `word` (of case `case`) does not end the sentence:
+/// `word` is a non-final abbreviation ("Gen.", "St.").
+fn is_non_final_abbreviation(word: &str, case: Case) -> bool {
+    case != Case::Lower && word.len() <= 6 && non_final_abbreviations().contains(word)
+}
+
 /// Abbreviations that join the next word of a place name (`St. Louis`).
 const JOINING_ABBREVIATIONS: &[&str] = &["st", "mt", "ft", "pt", "ste"];
+
+/// Whether `word`, then a period and a space, joins the next word of a
+/// place name (`St. Louis`).
+fn is_joining_abbreviation(word: &str) -> bool {
+    JOINING_ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+}
 
 /// Byte classes of the tokenizer (ASCII only; bytes from 0x80 are `0`).
 const WORD: u8 = 1;
@@ -208,15 +220,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         // "X." may start a dotted abbreviation ("U.S.").
                         Some(b'.') if space_then_word && len > 1 => {
                             let word = &text[i..j];
-                            let gap = if JOINING_ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
-                                Gap::AbbrevSpace
-                            } else {
-                                Gap::Break
-                            };
+                            let gap = if is_joining_abbreviation(word) { Gap::AbbrevSpace } else { Gap::Break };
                             // After a non-final abbreviation ("Gen.") the
                             // sentence goes on.
-                            let non_final = case != Case::Lower && len <= 6 && non_final_abbreviations().contains(word);
-                            (gap, if non_final { j + 2 } else { usize::MAX })
+                            (gap, if is_non_final_abbreviation(word, case) { j + 2 } else { usize::MAX })
                         }
                         _ => break false,
                     };
@@ -347,11 +354,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         // "U.S." does not end a sentence (the rare sentence-final "U.S." is
         // missed, which only matters for sentence-initial filtering).
         // A period right after a non-final abbreviation does not end the sentence.
-        if bytes.get(i) == Some(&b'.')
-            && case != Case::Lower
-            && word.len() <= 6
-            && non_final_abbreviations().contains(word)
-        {
+        if bytes.get(i) == Some(&b'.') && is_non_final_abbreviation(word, case) {
             i += 1;
         }
     }
@@ -466,11 +469,7 @@ fn classify_gap(text: &str, i: usize, word: &str, dotted: bool) -> Gap {
         [b',', b' ', ..] if next_is_word(2) => Gap::Comma,
         [b'.', b' ', ..] if !dotted && next_is_word(2) => {
             let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-            if initial || JOINING_ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
-                Gap::AbbrevSpace
-            } else {
-                Gap::Break
-            }
+            if initial || is_joining_abbreviation(word) { Gap::AbbrevSpace } else { Gap::Break }
         }
         _ => {
             if dotted && matches!(rest, [b' ', ..]) && next_is_word(1) {
