@@ -540,6 +540,20 @@ pub const FUNCTION_WORDS: &[&str] = &[
 /// tokens run from one of `line_starts` (token indices after a line break)
 /// to the next; `list_punct` holds the byte offsets of `;`, `|` and `:`.
 fn mark_lines(text: &str, tokens: &mut [Token], line_starts: &[usize], list_punct: &[usize]) {
+    mark_lines_asking(text, tokens, line_starts, list_punct, false);
+}
+
+/// [`mark_lines`]; `ask_every_word`: ask [`is_list_item`] about every
+/// lowercase word of a line with list punctuation, even one right after
+/// another word and a space (always "no"). The reference tokenizer asks so,
+/// and the property tests compare the two.
+fn mark_lines_asking(
+    text: &str,
+    tokens: &mut [Token],
+    line_starts: &[usize],
+    list_punct: &[usize],
+    ask_every_word: bool,
+) {
     let mut line_begin = 0usize; // token index
     let mut k = 0usize;
     let mut next_line = 1; // index into line_starts
@@ -571,7 +585,7 @@ fn mark_lines(text: &str, tokens: &mut [Token], line_starts: &[usize], list_punc
                 // (the byte before it is the other word's): most words of
                 // a line, with no look at the text.
                 let after_word = idx > line_begin && tokens[idx - 1].gap == Gap::Space;
-                if tokens[idx].case == Case::Lower && !after_word {
+                if tokens[idx].case == Case::Lower && (ask_every_word || !after_word) {
                     tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
                 }
             }

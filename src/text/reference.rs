@@ -115,46 +115,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
         }
     }
-    reference_mark_lines(text, &mut tokens, &line_starts, &list_punct);
+    mark_lines_asking(text, &mut tokens, &line_starts, &list_punct, true);
     tokens
-}
-
-/// [`mark_lines`] as it was before it skipped words that follow another
-/// word and a space, kept as the oracle of the same property tests.
-fn reference_mark_lines(text: &str, tokens: &mut [Token], line_starts: &[usize], list_punct: &[usize]) {
-    let mut line_begin = 0usize; // token index
-    let mut k = 0usize;
-    let mut next_line = 1; // index into line_starts
-    while k < tokens.len() {
-        // Tokens of one line: until the next line start.
-        while next_line < line_starts.len() && line_starts[next_line] <= k {
-            next_line += 1;
-        }
-        let end = line_starts.get(next_line).copied().unwrap_or(tokens.len()).min(tokens.len());
-        let line = &mut tokens[line_begin..end];
-        // Headlines are short: a line of more than 40 words is prose, with
-        // no need to look at its words.
-        let style = if line.len() > 40 || line.len() < 3 { LineStyle::Prose } else { line_style(text, line) };
-        if style != LineStyle::Prose {
-            for t in line.iter_mut() {
-                t.line = style;
-            }
-        }
-        line[0].sentence_start = true;
-        // List items: separated by ; : , | or line edges. Only lowercase
-        // words need to know (capitalised ones are candidates anyway), and
-        // only on lines with list punctuation.
-        let (from, to) = (tokens[line_begin].start, tokens[end - 1].end);
-        let first = list_punct.partition_point(|&p| p < from);
-        let has_list_punct = list_punct.get(first).is_some_and(|&p| p < to) || line_begin == 0 && end - line_begin <= 1;
-        if has_list_punct || end - line_begin <= 1 {
-            for idx in line_begin..end {
-                if tokens[idx].case == Case::Lower {
-                    tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
-                }
-            }
-        }
-        line_begin = end;
-        k = end;
-    }
 }
