@@ -210,62 +210,48 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     let word = ((1u64 << len) - 1) << o;
                     FAST_CASE[upper as usize | usize::from(block.lower & word != 0) << 1]
                 };
-                // A comma or a period, a space and a word (most of the
-                // other words of news text) are taken here too: the gap is
-                // then known, and whether the period ends the sentence.
+                // What follows: a space and an ASCII byte, or a comma or a
+                // period, a space and a word (most of the other words of
+                // news text). Then the gap is known, where the next token
+                // may start, whether it starts a sentence, and whether it
+                // is another word for this loop.
                 let space_then_word = block.space >> (e + 1) & block.alnum >> (e + 2) & 1 != 0;
-                if block.space >> e & 1 == 0 {
-                    let (gap, next) = match bytes.get(j) {
-                        Some(b',') if space_then_word => (Gap::Comma, j + 2),
+                let (gap, next, starts_sentence, more) = if block.space >> e & 1 != 0 {
+                    if block.non_ascii >> (e + 1) & 1 != 0 {
+                        break false;
+                    }
+                    let word_next = block.alnum >> (e + 1) & 1 != 0;
+                    (if word_next { Gap::Space } else { Gap::Break }, j + 1, false, word_next)
+                } else {
+                    match bytes.get(j) {
+                        Some(b',') if space_then_word => (Gap::Comma, j + 2, false, true),
                         // "X." may start a dotted abbreviation ("U.S.").
                         Some(b'.') if space_then_word && len > 1 => {
                             let word = &text[i..j];
                             let gap = if is_joining_abbreviation(word) { Gap::AbbrevSpace } else { Gap::Break };
                             // After a non-final abbreviation ("Gen.") the
                             // sentence goes on.
-                            (gap, if is_non_final_abbreviation(word, case) { j + 2 } else { usize::MAX })
+                            (gap, j + 2, !is_non_final_abbreviation(word, case), true)
                         }
                         _ => break false,
-                    };
-                    if newline {
-                        line_starts.push(tokens.len());
-                        newline = false;
                     }
-                    tokens.push(Token {
-                        start: i,
-                        end: j,
-                        case,
-                        gap,
-                        sentence_start,
-                        line: LineStyle::Prose,
-                        dotted: false,
-                        list_item: false,
-                    });
-                    // A sentence's last period: the next word starts one.
-                    (i, sentence_start) = if next == usize::MAX { (j + 2, true) } else { (next, false) };
-                    continue;
-                }
-                if block.non_ascii >> (e + 1) & 1 != 0 {
-                    break false;
-                }
+                };
                 if newline {
                     line_starts.push(tokens.len());
                     newline = false;
                 }
-                let next_is_word = block.alnum >> (e + 1) & 1 != 0;
                 tokens.push(Token {
                     start: i,
                     end: j,
                     case,
-                    gap: if next_is_word { Gap::Space } else { Gap::Break },
+                    gap,
                     sentence_start,
                     line: LineStyle::Prose,
                     dotted: false,
                     list_item: false,
                 });
-                sentence_start = false;
-                i = j + 1;
-                if !next_is_word {
+                (i, sentence_start) = (next, starts_sentence);
+                if !more {
                     break true;
                 }
             };
