@@ -259,6 +259,18 @@ struct Divisions {
     admin1s: HashMap<([u8; 2], String), u32>,
 }
 
+/// Whether the bytes of an fst end with the checksum of the rest, as
+/// [`fst::raw::Fst::verify`] checks it: the masked CRC-32C that the Snappy
+/// frame format uses. The `crc32c` crate computes it with the processor's
+/// CRC instruction where there is one, about ten times as fast as the `fst`
+/// crate's table-driven loop: on a population-500 index that was most of
+/// the start-up time.
+fn fst_checksum_ok(fst: &[u8]) -> bool {
+    let Some((body, stored)) = fst.split_last_chunk::<4>() else { return false };
+    let masked = crc32c::crc32c(body).rotate_right(15).wrapping_add(0xA282_EAD8);
+    masked == u32::from_le_bytes(*stored)
+}
+
 /// How much of an index to check when loading it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Check {
@@ -373,8 +385,8 @@ impl Gazetteer {
         }
         let fst = fst::Map::new(Slice { bytes: bytes.clone(), start: fst_off, end: fst_off + fst_len })
             .map_err(|e| corrupt(&format!("name index: {e}")))?;
-        if check != Check::None {
-            fst.as_fst().verify().map_err(|_| corrupt("checksum mismatch in the name index: the index is corrupt"))?;
+        if check != Check::None && !fst_checksum_ok(fst.as_fst().as_bytes()) {
+            return Err(corrupt("checksum mismatch in the name index: the index is corrupt"));
         }
         let g = Gazetteer {
             bytes,
@@ -710,5 +722,41 @@ impl Gazetteer {
             push(&self.lookup_loose(&l, &mut buf));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fst_checksum_ok;
+
+    fn fst_of(keys: &std::collections::BTreeSet<String>) -> Vec<u8> {
+        let mut b = fst::MapBuilder::memory();
+        for (i, k) in keys.iter().enumerate() {
+            b.insert(k, i as u64).expect("sorted keys");
+        }
+        b.into_inner().expect("in memory")
+    }
+
+    proptest::proptest! {
+        /// The hardware checksum accepts and rejects exactly what the `fst`
+        /// crate's own `verify` does, on intact fsts and on ones with one
+        /// byte changed anywhere.
+        #[test]
+        fn the_checksum_agrees_with_fst_verify(
+            keys in proptest::collection::btree_set("[a-z ]{1,12}", 0..60),
+            at in proptest::num::usize::ANY,
+            flip in 1u8..=255,
+        ) {
+            let mut bytes = fst_of(&keys);
+            let ok = |b: &[u8]| fst::raw::Fst::new(b.to_vec()).is_ok_and(|f| f.verify().is_ok());
+            proptest::prop_assert!(ok(&bytes));
+            proptest::prop_assert!(fst_checksum_ok(&bytes));
+            let at = at % bytes.len();
+            bytes[at] ^= flip;
+            if fst::raw::Fst::new(bytes.clone()).is_ok() {
+                proptest::prop_assert_eq!(fst_checksum_ok(&bytes), ok(&bytes));
+                proptest::prop_assert!(!fst_checksum_ok(&bytes), "a changed byte goes unnoticed");
+            }
+        }
     }
 }
