@@ -346,7 +346,7 @@ impl<'g> Resolver<'g> {
                     flat[k] = s + ctx.bonus(gi, place, &mut positions[k], grp, &group_of, &picks);
                 }
             }
-            picks = groups
+            let next: Vec<Option<Facts>> = groups
                 .iter()
                 .enumerate()
                 .map(|(gi, grp)| {
@@ -357,6 +357,13 @@ impl<'g> Resolver<'g> {
                         .map(|(ci, _)| grp.candidates[ci].1)
                 })
                 .collect();
+            // The context is made of the picks alone: when this pass changed
+            // none, the next would compute the same totals again.
+            let settled = next == picks;
+            picks = next;
+            if settled {
+                break;
+            }
         }
         if debug() {
             for (gi, grp) in groups.iter().enumerate() {
