@@ -222,108 +222,8 @@ impl<'g> Resolver<'g> {
         countries: &[String],
     ) -> Vec<Decision<'g>> {
         let g = self.gazetteer;
-        // Group mentions by key.
-        let mut by_key: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
-        let mut groups: Vec<Group> = Vec::with_capacity(mentions.len());
-        let mut group_of = vec![0usize; mentions.len()];
-        for (i, m) in mentions.iter().enumerate() {
-            let gi = *by_key.entry(m.key.as_str()).or_insert_with(|| {
-                groups.push(Group {
-                    first: i,
-                    last: i,
-                    count: 0,
-                    candidates: Vec::new(),
-                    comma_next: Vec::new(),
-                    cues: GroupCues {
-                        admin: false,
-                        admin2: false,
-                        populated: false,
-                        surname: false,
-                        common_word: false,
-                        all_sentence_start: true,
-                        lowercase_only: true,
-                        demonym: false,
-                        multiword: m.key.contains(' '),
-                        locative: false,
-                    },
-                });
-                groups.len() - 1
-            });
-            group_of[i] = gi;
-            let grp = &mut groups[gi];
-            // Mentions of one key mostly have the same candidates: merging
-            // them again would change nothing.
-            let merged = grp.count > 0 && mentions[grp.last].candidates == m.candidates;
-            grp.last = i;
-            grp.count += 1;
-            for p in m.candidates.iter().filter(|_| !merged) {
-                if let Some(slot) = grp.candidates.iter_mut().find(|(q, _, _)| q.place == p.place) {
-                    if p.variant < slot.0.variant {
-                        slot.0 = *p;
-                    }
-                } else if let Some(place) = g.facts(p.place) {
-                    grp.candidates.push((*p, place, 0.0));
-                }
-            }
-            let c = &mut grp.cues;
-            c.admin |= m.cues.admin;
-            c.admin2 |= m.cues.admin2;
-            c.populated |= m.cues.populated;
-            c.surname |= m.cues.surname;
-            c.demonym |= m.cues.demonym;
-            c.locative |= m.cues.locative;
-            // A common word is risky unless some mention of it is mid-sentence.
-            c.common_word |= m.cues.common_word;
-            c.all_sentence_start &= m.cues.sentence_start;
-            c.lowercase_only &= m.cues.lowercase;
-            if let Some(Some(n)) = comma_next.get(i) {
-                grp.comma_next.push(*n);
-            }
-        }
-        // Priors, hard filters, and the candidate cap.
-        for grp in &mut groups {
-            let cues = grp.cues;
-            grp.candidates.retain(|(_, place, _)| {
-                if cues.lowercase_only && !matches!(place.kind, Kind::Country | Kind::Admin1 | Kind::Region) {
-                    return false;
-                }
-                // A person's surname: only a country is still taken as a place.
-                !(cues.surname && place.kind != Kind::Country)
-            });
-            // A country's own name dominates places that merely list it as
-            // an alternate name ("Iraq" is also an alternate name of Arak).
-            let country_by_name =
-                grp.candidates.iter().any(|(p, place, _)| place.kind == Kind::Country && p.variant == Variant::Primary);
-            let any_country = grp.candidates.iter().any(|(_, place, _)| place.kind == Kind::Country);
-            // A province named after its capital: the city, unless a cue
-            // says province ("Geneva", "Kirkuk").
-            let divisions: Vec<&Facts> =
-                grp.candidates.iter().map(|(_, a, _)| a).filter(|a| a.kind == Kind::Admin1).collect();
-            let capitals: Vec<u32> = grp
-                .candidates
-                .iter()
-                .filter(|_| !divisions.is_empty())
-                .filter(|(_, c, _)| c.kind.is_populated())
-                .filter(|(_, c, _)| divisions.iter().any(|a| a.country == c.country && a.name == c.admin1))
-                .map(|(p, _, _)| p.place)
-                .collect();
-            for (p, place, s) in &mut grp.candidates {
-                *s = kind_prior(place.kind, place.population, p.variant)
-                    + self.prior_bonus(place.country_str(), place.lon, place.lat)
-                    + cue_bonus(&cues, place.kind);
-                if !any_country && countries.iter().any(|c| c == place.country_str()) {
-                    *s += 1.5;
-                }
-                if capitals.contains(&p.place) && !cues.admin {
-                    *s += 0.6;
-                }
-                if country_by_name && place.kind != Kind::Country && p.variant != Variant::Primary {
-                    *s -= 1.5;
-                }
-            }
-            grp.candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.place.cmp(&b.0.place)));
-            grp.candidates.truncate(MAX_CANDIDATES);
-        }
+        let (mut groups, group_of) = self.group(mentions, comma_next);
+        self.priors(&mut groups, countries);
         // Pass 1: picks by prior; pass 2 and 3: with document context.
         let mut picks: Vec<Option<Facts>> = groups.iter().map(|grp| grp.candidates.first().map(|c| c.1)).collect();
         // Each group's totals, one slice of a flat vector: group `gi`'s are
@@ -404,6 +304,127 @@ impl<'g> Resolver<'g> {
             group_decision.push(decision);
         }
         group_of.iter().map(|&gi| group_decision[gi]).collect()
+    }
+
+    /// The mentions grouped by key, with their candidates merged and their
+    /// cues combined; and the group of each mention.
+    fn group(&self, mentions: &[Mention], comma_next: &[Option<usize>]) -> (Vec<Group>, Vec<usize>) {
+        let g = self.gazetteer;
+        let mut by_key: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
+        let mut groups: Vec<Group> = Vec::with_capacity(mentions.len());
+        let mut group_of = vec![0usize; mentions.len()];
+        for (i, m) in mentions.iter().enumerate() {
+            let gi = *by_key.entry(m.key.as_str()).or_insert_with(|| {
+                groups.push(Group {
+                    first: i,
+                    last: i,
+                    count: 0,
+                    candidates: Vec::new(),
+                    comma_next: Vec::new(),
+                    cues: GroupCues {
+                        admin: false,
+                        admin2: false,
+                        populated: false,
+                        surname: false,
+                        common_word: false,
+                        all_sentence_start: true,
+                        lowercase_only: true,
+                        demonym: false,
+                        multiword: m.key.contains(' '),
+                        locative: false,
+                    },
+                });
+                groups.len() - 1
+            });
+            group_of[i] = gi;
+            let grp = &mut groups[gi];
+            // Mentions of one key mostly have the same candidates: merging
+            // them again would change nothing.
+            let merged = grp.count > 0 && mentions[grp.last].candidates == m.candidates;
+            grp.last = i;
+            grp.count += 1;
+            // A mention's candidates come from one name's postings, which
+            // list a place once: the first mention's need no search for a
+            // place already in the group.
+            let first = grp.candidates.is_empty();
+            for p in m.candidates.iter().filter(|_| !merged) {
+                if first {
+                    if let Some(place) = g.facts(p.place) {
+                        grp.candidates.push((*p, place, 0.0));
+                    }
+                } else if let Some(slot) = grp.candidates.iter_mut().find(|(q, _, _)| q.place == p.place) {
+                    if p.variant < slot.0.variant {
+                        slot.0 = *p;
+                    }
+                } else if let Some(place) = g.facts(p.place) {
+                    grp.candidates.push((*p, place, 0.0));
+                }
+            }
+            let c = &mut grp.cues;
+            c.admin |= m.cues.admin;
+            c.admin2 |= m.cues.admin2;
+            c.populated |= m.cues.populated;
+            c.surname |= m.cues.surname;
+            c.demonym |= m.cues.demonym;
+            c.locative |= m.cues.locative;
+            // A common word is risky unless some mention of it is mid-sentence.
+            c.common_word |= m.cues.common_word;
+            c.all_sentence_start &= m.cues.sentence_start;
+            c.lowercase_only &= m.cues.lowercase;
+            if let Some(Some(n)) = comma_next.get(i) {
+                grp.comma_next.push(*n);
+            }
+        }
+        (groups, group_of)
+    }
+
+    /// Each group's candidates filtered by its cues, scored by prior, sorted
+    /// best first and capped at [`MAX_CANDIDATES`]. `countries`: see
+    /// [`Resolver::resolve_with_context`].
+    fn priors(&self, groups: &mut [Group], countries: &[String]) {
+        for grp in groups.iter_mut() {
+            let cues = grp.cues;
+            grp.candidates.retain(|(_, place, _)| {
+                if cues.lowercase_only && !matches!(place.kind, Kind::Country | Kind::Admin1 | Kind::Region) {
+                    return false;
+                }
+                // A person's surname: only a country is still taken as a place.
+                !(cues.surname && place.kind != Kind::Country)
+            });
+            // A country's own name dominates places that merely list it as
+            // an alternate name ("Iraq" is also an alternate name of Arak).
+            let country_by_name =
+                grp.candidates.iter().any(|(p, place, _)| place.kind == Kind::Country && p.variant == Variant::Primary);
+            let any_country = grp.candidates.iter().any(|(_, place, _)| place.kind == Kind::Country);
+            // A province named after its capital: the city, unless a cue
+            // says province ("Geneva", "Kirkuk").
+            let divisions: Vec<&Facts> =
+                grp.candidates.iter().map(|(_, a, _)| a).filter(|a| a.kind == Kind::Admin1).collect();
+            let capitals: Vec<u32> = grp
+                .candidates
+                .iter()
+                .filter(|_| !divisions.is_empty())
+                .filter(|(_, c, _)| c.kind.is_populated())
+                .filter(|(_, c, _)| divisions.iter().any(|a| a.country == c.country && a.name == c.admin1))
+                .map(|(p, _, _)| p.place)
+                .collect();
+            for (p, place, s) in &mut grp.candidates {
+                *s = kind_prior(place.kind, place.population, p.variant)
+                    + self.prior_bonus(place.country_str(), place.lon, place.lat)
+                    + cue_bonus(&cues, place.kind);
+                if !any_country && countries.iter().any(|c| c == place.country_str()) {
+                    *s += 1.5;
+                }
+                if capitals.contains(&p.place) && !cues.admin {
+                    *s += 0.6;
+                }
+                if country_by_name && place.kind != Kind::Country && p.variant != Variant::Primary {
+                    *s -= 1.5;
+                }
+            }
+            grp.candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.place.cmp(&b.0.place)));
+            grp.candidates.truncate(MAX_CANDIDATES);
+        }
     }
 }
 
