@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use crate::gazetteer::normalize::{self, fold_token_into};
 use crate::gazetteer::{FirstWord, Gazetteer, Kind, Lookup, MEMO_CAPACITY, Posting, Variant, loose_index_key};
 use crate::memo::{OwnedMap, WordMap};
-use crate::text::{Case, Gap, LineStyle, Token, WordSet, function_words};
+use crate::text::{Case, Gap, LineStyle, Token, WordClasses, WordSet, function_words};
 
 /// A cue next to a mention about what kind of place it is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -370,34 +370,47 @@ fn person_titles() -> &'static WordSet {
     S.get_or_init(|| WordSet::new(PERSON_TITLES_LIST))
 }
 
-fn media_or_street_words() -> &'static WordSet {
-    static S: OnceLock<WordSet> = OnceLock::new();
-    S.get_or_init(|| WordSet::new(MEDIA_OR_STREET_WORDS_LIST))
-}
-
 fn first_names() -> &'static WordSet {
     static S: OnceLock<WordSet> = OnceLock::new();
     S.get_or_init(|| WordSet::new(FIRST_NAMES_LIST))
 }
 
-fn feature_words() -> &'static WordSet {
-    static S: OnceLock<WordSet> = OnceLock::new();
-    S.get_or_init(|| WordSet::new(FEATURE_WORDS_LIST))
+/// Bits of [`context_words`]: the lists of words that, next to a name, say
+/// what it names.
+mod class {
+    /// "media", "post", "road", "street" ...
+    pub const MEDIA_OR_STREET: u8 = 1;
+    /// "province", "governorate", "state" ...
+    pub const ADMIN: u8 = 2;
+    /// "district", "county".
+    pub const ADMIN2: u8 = 4;
+    /// "city", "town", "village" ...
+    pub const POPULATED: u8 = 8;
+    /// "mountain", "river", "crossing" ...
+    pub const FEATURE: u8 = 16;
+    /// "council", "university", "airport" ...
+    pub const INSTITUTION: u8 = 32;
 }
 
-fn admin_words() -> &'static WordSet {
-    static S: OnceLock<WordSet> = OnceLock::new();
-    S.get_or_init(|| WordSet::new(ADMIN_WORDS_LIST))
+/// The context word lists in one table: the filter asks about the word after
+/// a name for several of them.
+fn context_words() -> &'static WordClasses {
+    static S: OnceLock<WordClasses> = OnceLock::new();
+    S.get_or_init(|| {
+        WordClasses::new(&[
+            (MEDIA_OR_STREET_WORDS_LIST, class::MEDIA_OR_STREET),
+            (ADMIN_WORDS_LIST, class::ADMIN),
+            (ADMIN2_WORDS_LIST, class::ADMIN2),
+            (POPULATED_WORDS_LIST, class::POPULATED),
+            (FEATURE_WORDS_LIST, class::FEATURE),
+            (INSTITUTION_WORDS_LIST, class::INSTITUTION),
+        ])
+    })
 }
 
-fn admin2_words() -> &'static WordSet {
-    static S: OnceLock<WordSet> = OnceLock::new();
-    S.get_or_init(|| WordSet::new(ADMIN2_WORDS_LIST))
-}
-
-fn populated_words() -> &'static WordSet {
-    static S: OnceLock<WordSet> = OnceLock::new();
-    S.get_or_init(|| WordSet::new(POPULATED_WORDS_LIST))
+/// Whether `word` is in the [`context_words`] list `bit`.
+fn is(word: &str, bit: u8) -> bool {
+    context_words().of(word) & bit != 0
 }
 
 fn directions() -> &'static WordSet {
@@ -408,11 +421,6 @@ fn directions() -> &'static WordSet {
 fn caps_stop() -> &'static WordSet {
     static S: OnceLock<WordSet> = OnceLock::new();
     S.get_or_init(|| WordSet::new(CAPS_STOP_LIST))
-}
-
-fn institution_words() -> &'static WordSet {
-    static S: OnceLock<WordSet> = OnceLock::new();
-    S.get_or_init(|| WordSet::new(INSTITUTION_WORDS_LIST))
 }
 
 fn ambiguous_words() -> &'static HashSet<&'static str> {
@@ -782,7 +790,7 @@ impl<'g> Matcher<'g> {
                 Case::Lower => {
                     lowercase_start
                         || connectors().contains(next_word)
-                        || feature_words().contains(next_word)
+                        || is(next_word, class::FEATURE)
                         || tokens[j].gap == Gap::Hyphen
                 }
                 Case::NoLetters => false,
@@ -957,7 +965,7 @@ impl<'g> Matcher<'g> {
                 continue;
             }
             let w = tok(text, &tokens[k]);
-            if !populated_words().contains(w) || w.eq_ignore_ascii_case("capital") {
+            if !is(w, class::POPULATED) || w.eq_ignore_ascii_case("capital") {
                 continue;
             }
             let mut b = a;
@@ -1055,13 +1063,14 @@ impl<'g> Matcher<'g> {
             // Post", "Dublin Road".
             if matches!(last.gap, Gap::Space) && m.last_token + 1 < tokens.len() {
                 let nw = tok(text, &tokens[m.last_token + 1]);
-                if media_or_street_words().contains(nw) && !m.cues.populated {
+                let classes = context_words().of(nw);
+                if classes & class::MEDIA_OR_STREET != 0 && !m.cues.populated {
                     continue;
                 }
-                if admin_words().contains(nw) {
+                if classes & class::ADMIN != 0 {
                     m.cues.admin = true;
                 }
-                if admin2_words().contains(nw) {
+                if classes & class::ADMIN2 != 0 {
                     m.cues.admin2 = true;
                 }
                 if nw.eq_ignore_ascii_case("city") {
@@ -1091,11 +1100,11 @@ impl<'g> Matcher<'g> {
             }
             // "city of X", "town of X".
             if m.first_token >= 2 && tok(text, &tokens[m.first_token - 1]).eq_ignore_ascii_case("of") {
-                let w = tok(text, &tokens[m.first_token - 2]);
-                if populated_words().contains(w) {
+                let classes = context_words().of(tok(text, &tokens[m.first_token - 2]));
+                if classes & class::POPULATED != 0 {
                     m.cues.populated = true;
                 }
-                if admin_words().contains(w) {
+                if classes & class::ADMIN != 0 {
                     m.cues.admin = true;
                 }
             }
@@ -1137,8 +1146,7 @@ impl<'g> Matcher<'g> {
             return false;
         }
         let first_name = right > m.last_token && m.first_token == m.last_token && first_names().contains(&m.key);
-        let next_is_institution =
-            right > m.last_token && institution_words().contains(tok(text, &tokens[m.last_token + 1]));
+        let next_is_institution = right > m.last_token && is(tok(text, &tokens[m.last_token + 1]), class::INSTITUTION);
         if !first_name && left == m.first_token {
             match self.strength(m) {
                 Strength::Division => return false,
@@ -1148,9 +1156,7 @@ impl<'g> Matcher<'g> {
         }
         let extra_right_ok = (m.last_token + 1..=right).all(|k| {
             let w = tok(text, &tokens[k]);
-            admin_words().contains(w)
-                || admin2_words().contains(w)
-                || feature_words().contains(w)
+            is(w, class::ADMIN | class::ADMIN2 | class::FEATURE)
                 || matches!(
                     w,
                     "city"

@@ -686,6 +686,19 @@ mod tests {
     }
 
     #[test]
+    fn word_classes_answer_for_every_list_a_word_is_in() {
+        let c = WordClasses::new(&[(&["city", "province"], 1), (&["city", "river"], 4)]);
+        assert_eq!(c.of("city"), 5);
+        assert_eq!(c.of("CITY"), 5);
+        assert_eq!(c.of("Province"), 1);
+        assert_eq!(c.of("river"), 4);
+        assert_eq!(c.of("rivers"), 0);
+        assert_eq!(c.of("town"), 0);
+        assert_eq!(c.of(""), 0);
+        assert_eq!(c.of("a-very-long-word-beyond-sixteen-bytes"), 0);
+    }
+
+    #[test]
     fn splits_possessives_abbreviations_and_hyphens() {
         assert_eq!(
             words("Iraq’s Kurds and the U.S.-led coalition"),
@@ -850,6 +863,42 @@ impl WordSet {
     pub fn contains(&self, word: &str) -> bool {
         let b = word.as_bytes();
         self.shape.may_contain(b) && crate::memo::pack_ascii_lowercase(b).is_some_and(|k| self.words.contains(&k))
+    }
+}
+
+/// Several lists of lowercase ASCII words in one table: which of them a word
+/// is in, as bits, from one probe. For a word that is asked about several
+/// lists in a row (the word after a place name: a media, street, division
+/// or feature word?), instead of one [`WordSet`] probe a list.
+#[derive(Debug)]
+pub struct WordClasses {
+    words: rustc_hash::FxHashMap<u128, u8>,
+    shape: ShapeFilter,
+}
+
+impl WordClasses {
+    /// A table of the given lists, each with its bit.
+    pub fn new(lists: &[(&[&'static str], u8)]) -> WordClasses {
+        let mut shape = ShapeFilter::default();
+        let mut words = rustc_hash::FxHashMap::default();
+        for (list, bit) in lists {
+            for w in *list {
+                let packed = crate::memo::pack(w.as_bytes());
+                assert!(packed.is_some() && !w.bytes().any(|b| b.is_ascii_uppercase()), "WordClasses word: {w}");
+                *words.entry(packed.unwrap_or_default()).or_insert(0) |= bit;
+                shape.add(w.as_bytes());
+            }
+        }
+        WordClasses { words, shape }
+    }
+
+    /// The bits of the lists that `word`, lowercased, is in (0: none).
+    pub fn of(&self, word: &str) -> u8 {
+        let b = word.as_bytes();
+        if !self.shape.may_contain(b) {
+            return 0;
+        }
+        crate::memo::pack_ascii_lowercase(b).and_then(|k| self.words.get(&k).copied()).unwrap_or(0)
     }
 }
 
