@@ -529,8 +529,9 @@ struct Context {
     /// Country code -> number of mentions supporting it.
     countries: HashMap<[u8; 2], u32>,
     /// (country, admin1 name as a string-table offset) of divisions picked
-    /// -> the groups naming them.
-    admin1s: HashMap<([u8; 2], u32), Vec<usize>>,
+    /// -> the first group naming one, and how many do (a group names one
+    /// at most once: no list of them is needed to tell another group).
+    admin1s: HashMap<([u8; 2], u32), (usize, u32)>,
     /// Picked positions of populated places and small features, with their
     /// group, among the first [`MAX_CONTEXT_POINTS`] groups: only groups
     /// with a position, so the closeness loop tests no empty slot.
@@ -540,7 +541,8 @@ struct Context {
 impl Context {
     fn new(g: &Gazetteer, groups: &[Group], picks: &[Option<Facts>]) -> Context {
         let mut countries: HashMap<[u8; 2], u32> = HashMap::default();
-        let mut admin1s: HashMap<([u8; 2], u32), Vec<usize>> = HashMap::default();
+        let mut admin1s: HashMap<([u8; 2], u32), (usize, u32)> = HashMap::default();
+        let mut name = |key: ([u8; 2], u32), gi: usize| admin1s.entry(key).or_insert((gi, 0)).1 += 1;
         let mut points = Vec::with_capacity(groups.len().min(MAX_CONTEXT_POINTS));
         for (gi, (grp, pick)) in groups.iter().zip(picks).enumerate() {
             let place = *pick;
@@ -564,9 +566,9 @@ impl Context {
                 *countries.entry(place.country).or_default() += grp.count;
             }
             if place.kind == Kind::Admin1 {
-                admin1s.entry((place.country, place.name)).or_default().push(gi);
+                name((place.country, place.name), gi);
             } else if place.kind.is_populated() && !g.is_empty_string(place.admin1) {
-                admin1s.entry((place.country, place.admin1)).or_default().push(gi);
+                name((place.country, place.admin1), gi);
             }
         }
         Context { countries, admin1s, points }
@@ -593,7 +595,8 @@ impl Context {
             b += 2.0;
         }
         if place.kind.is_populated() || matches!(place.kind, Kind::Natural | Kind::Facility | Kind::Admin2) {
-            if self.admin1s.get(&(own, place.admin1)).is_some_and(|gs| gs.iter().any(|g| *g != gi)) {
+            // Named by a group other than this one.
+            if self.admin1s.get(&(own, place.admin1)).is_some_and(|&(first, count)| count > 1 || first != gi) {
                 b += 1.0;
             }
             // Closeness to the document's other places.
