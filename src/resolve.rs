@@ -454,7 +454,18 @@ impl Point {
 /// up to a few hundred km, which is all the proximity thresholds need, and
 /// cheap (no trigonometry: cos((a + b) / 2) = cos(a/2) cos(b/2) - sin(a/2)
 /// sin(b/2)).
+#[cfg(test)]
 fn approx_m(a: &Point, b: &Point) -> f64 {
+    meters(approx_squared(a, b))
+}
+
+/// The distance in meters of an [`approx_squared`] angle.
+fn meters(squared: f64) -> f64 {
+    6_371_008.8 * squared.sqrt()
+}
+
+/// The square of [`approx_m`]'s angle, in radians.
+fn approx_squared(a: &Point, b: &Point) -> f64 {
     let mut dlon = (b.lon - a.lon).abs();
     if dlon > 180.0 {
         dlon = 360.0 - dlon;
@@ -462,7 +473,26 @@ fn approx_m(a: &Point, b: &Point) -> f64 {
     let cos_mean = a.half_cos * b.half_cos - a.half_sin * b.half_sin;
     let x = dlon.to_radians() * cos_mean;
     let y = (b.lat - a.lat).to_radians();
-    6_371_008.8 * (x * x + y * y).sqrt()
+    x * x + y * y
+}
+
+/// The distance in meters from `here` to the nearest of `points` not of
+/// group `gi`, and how many points are not of group `gi`.
+///
+/// No branch in the loop: every step is an independent computation. The
+/// loop this replaced skipped points by a north-south bound and stopped at
+/// the first point nearer than the closest step, with fewer instructions
+/// but a mispredicted test per point; this one made resolving with the
+/// population-500 index 4-5% faster. And one square root for the nearest,
+/// not one a point: a root and the scaling are monotonic, so the root of
+/// the least square is the least distance, to the bit.
+fn nearest_other(here: &Point, points: &[(usize, Point)], gi: usize) -> (f64, usize) {
+    let least = points
+        .iter()
+        .map(|(gj, p)| if *gj == gi { f64::INFINITY } else { approx_squared(here, p) })
+        .fold(f64::INFINITY, f64::min);
+    let own = points.iter().any(|(gj, _)| *gj == gi);
+    (meters(least), points.len() - usize::from(own))
 }
 
 /// Closer than this (in meters), a place is next to another of the document.
@@ -471,12 +501,6 @@ const NEAR_M: f64 = 50_000.0;
 /// Farther than this (in meters) from all others, a place is far away; no
 /// step of the closeness bonus lies beyond it.
 const FAR_M: f64 = 1_500_000.0;
-
-/// A lower bound of [`approx_m`]: its north-south part alone, shrunk by a
-/// margin far above the rounding error of either.
-fn approx_lat_m(a: &Point, b: &Point) -> f64 {
-    6_371_008.8 * (1.0 - 1e-9) * (b.lat - a.lat).to_radians().abs()
-}
 
 /// Whether `GEOEVENT_DEBUG` is set: the resolver then prints its scores.
 /// Read once (reading the environment takes a lock and allocates).
@@ -601,28 +625,8 @@ impl Context {
             }
             // Closeness to the document's other places.
             let here = &*here.get_or_insert_with(|| Point::of(place));
-            let mut nearest = f64::INFINITY;
-            let mut others = 0;
             // Bounded: a book-length "document" must not make this quadratic.
-            for (gj, p) in &self.points {
-                if *gj == gi {
-                    continue;
-                }
-                others += 1;
-                // Nearer than the closest step, the bonus is settled.
-                if nearest < NEAR_M {
-                    break;
-                }
-                // The north-south distance alone is too far: skip the
-                // cosine. Beyond FAR_M the distance only counts as "far":
-                // `nearest` may then stay above the true minimum, but on
-                // the same side of every step below.
-                let lat_m = approx_lat_m(here, p);
-                if lat_m >= nearest || lat_m > FAR_M {
-                    continue;
-                }
-                nearest = nearest.min(approx_m(here, p));
-            }
+            let (nearest, others) = nearest_other(here, &self.points, gi);
             // A lone far-away candidate in a document whose places cluster
             // elsewhere ("Hamas" as Hamm, Germany, in a Middle East story).
             if others >= 2 && nearest > FAR_M && !supported {
@@ -657,18 +661,75 @@ impl Context {
 mod tests {
     use super::*;
 
+    /// The step of the closeness bonus a distance falls in, and whether it
+    /// is beyond [`FAR_M`].
+    fn step(nearest: f64) -> (u8, bool) {
+        let s = [NEAR_M, 200_000.0, 500_000.0].iter().take_while(|t| nearest >= **t).count() as u8;
+        (s, nearest > FAR_M)
+    }
+
+    /// The closeness loop as it was written before it went branch-free:
+    /// points skipped by a north-south bound, and a stop at the first point
+    /// nearer than the closest step.
+    fn nearest_with_early_exits(here: &Point, points: &[(usize, Point)], gi: usize) -> (f64, usize) {
+        let lat_bound = |a: &Point, b: &Point| 6_371_008.8 * (1.0 - 1e-9) * (b.lat - a.lat).to_radians().abs();
+        let (mut nearest, mut others) = (f64::INFINITY, 0);
+        for (gj, p) in points {
+            if *gj == gi {
+                continue;
+            }
+            others += 1;
+            if nearest < NEAR_M {
+                break;
+            }
+            let lat_m = lat_bound(here, p);
+            if lat_m >= nearest || lat_m > FAR_M {
+                continue;
+            }
+            nearest = nearest.min(approx_m(here, p));
+        }
+        (nearest, others)
+    }
+
     proptest::proptest! {
-        /// The north-south bound never exceeds the distance it stands in
-        /// for, so skipping a point by it never changes the nearest one.
+        /// The branch-free nearest distance puts every candidate in the same
+        /// step as the loop with early exits did, and counts the same other
+        /// points where the count matters (beyond FAR_M): the resolver's
+        /// decisions do not change.
         #[test]
-        fn the_latitude_bound_is_below_the_distance(
-            lon1 in -180.0f64..=180.0, lat1 in -90.0f64..=90.0, lon2 in -180.0f64..=180.0, lat2 in -90.0f64..=90.0,
-            near in proptest::bool::ANY,
+        fn the_branch_free_nearest_falls_in_the_same_step(
+            lon in -180.0f64..=180.0, lat in -80.0f64..=80.0,
+            offsets in proptest::collection::vec((-1.0f64..=1.0, -1.0f64..=1.0), 0..12),
+            // Degrees: points next to each other, in one region, or far apart.
+            spread in proptest::prop_oneof![proptest::strategy::Just(0.5), proptest::strategy::Just(5.0), proptest::strategy::Just(40.0)],
+            gi in 0usize..14,
         ) {
-            // Half the cases a point close by, where the bound is tightest.
-            let (lon2, lat2) = if near { (lon1 + lon2 / 1e4, (lat1 + lat2 / 1e4).clamp(-90.0, 90.0)) } else { (lon2, lat2) };
-            let (a, b) = (Point::new(lon1, lat1), Point::new(lon2, lat2));
-            proptest::prop_assert!(approx_lat_m(&a, &b) <= approx_m(&a, &b));
+            let here = Point::new(lon, lat);
+            let points: Vec<(usize, Point)> = offsets
+                .iter()
+                .enumerate()
+                .map(|(k, (dx, dy))| (k, Point::new(lon + dx * spread, (lat + dy * spread).clamp(-90.0, 90.0))))
+                .collect();
+            let (old, old_others) = nearest_with_early_exits(&here, &points, gi);
+            let (new, new_others) = nearest_other(&here, &points, gi);
+            proptest::prop_assert_eq!(step(new), step(old));
+            if step(new).1 {
+                proptest::prop_assert_eq!(new_others, old_others);
+            }
+        }
+
+        /// The root of the least square is the least of the distances, to
+        /// the bit.
+        #[test]
+        fn one_root_of_the_least_square_is_the_least_distance(
+            lon in -180.0f64..=180.0, lat in -80.0f64..=80.0,
+            others in proptest::collection::vec((-180.0f64..=180.0, -90.0f64..=90.0), 1..10),
+        ) {
+            let here = Point::new(lon, lat);
+            let points: Vec<Point> = others.iter().map(|(x, y)| Point::new(*x, *y)).collect();
+            let least = points.iter().map(|p| approx_m(&here, p)).fold(f64::INFINITY, f64::min);
+            let root = meters(points.iter().map(|p| approx_squared(&here, p)).fold(f64::INFINITY, f64::min));
+            proptest::prop_assert_eq!(least.to_bits(), root.to_bits());
         }
     }
 
@@ -689,12 +750,5 @@ mod tests {
             let direct = 6_371_008.8 * (x * x + y * y).sqrt();
             proptest::prop_assert!((approx_m(&a, &b) - direct).abs() <= 1e-6 + 1e-12 * direct);
         }
-    }
-
-    #[test]
-    fn the_latitude_bound_is_tight_along_a_meridian() {
-        let (a, b) = (Point::new(43.0, 36.0), Point::new(43.0, 36.5));
-        assert!(approx_lat_m(&a, &b) <= approx_m(&a, &b));
-        assert!(approx_m(&a, &b) - approx_lat_m(&a, &b) < 1e-3);
     }
 }
