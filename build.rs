@@ -12,6 +12,9 @@ mod normalize;
 #[path = "src/gazetteer/record.rs"]
 #[allow(dead_code)]
 mod record;
+#[path = "src/swar.rs"]
+#[allow(dead_code)]
+mod swar;
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -20,6 +23,7 @@ fn main() {
     println!("cargo::rerun-if-changed=src/gazetteer/normalize.rs");
     println!("cargo::rerun-if-changed=src/gazetteer/record.rs");
     println!("cargo::rerun-if-changed=src/gazetteer/build.rs");
+    println!("cargo::rerun-if-changed=src/swar.rs");
     let file = std::fs::File::open(&csv).unwrap_or_else(|e| panic!("{}: {e}", csv.display()));
     let (rows, errors) = record::read_csv(std::io::BufReader::new(file));
     if !errors.is_empty() {

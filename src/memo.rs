@@ -9,7 +9,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::swar::{alnum, ascii_lowercase, first_bytes};
+use crate::swar::{alnum, ascii_lowercase, first_bytes, load_le};
 
 /// Keys of at most this many bytes are packed.
 pub const SHORT: usize = 15;
@@ -50,21 +50,6 @@ pub fn is_ascii_alnum(key: u128) -> bool {
     // Most words have at most eight bytes: the second half is then not looked at.
     let hi = first_bytes(n.saturating_sub(8));
     alnum(key as u64) & lo == lo && (n <= 8 || alnum((key >> 64) as u64) & hi == hi)
-}
-
-/// Up to 8 bytes as a little-endian integer, by at most two loads that may
-/// overlap (an overlapping byte is or-ed onto itself): cheaper than a copy of
-/// variable length (a memcpy call) or a shift per byte.
-#[inline]
-fn load_le(b: &[u8]) -> u64 {
-    let n = b.len();
-    let u32_at = |i: usize| b.get(i..i + 4).map_or(0, |w| u64::from(u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
-    match n {
-        0 => 0,
-        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << (8 * (n / 2)) | u64::from(b[n - 1]) << (8 * (n - 1)),
-        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
-        _ => b.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)),
-    }
 }
 
 /// A map from byte strings to values, emptied when it reaches its capacity

@@ -70,6 +70,21 @@ pub fn first_bytes(n: usize) -> u64 {
     if n >= 8 { HIGH } else { HIGH & ((1u64 << (8 * n)) - 1) }
 }
 
+/// Up to 8 bytes as a little-endian integer, by at most two loads that may
+/// overlap (an overlapping byte is or-ed onto itself): cheaper than a copy of
+/// variable length (a memcpy call) or a shift per byte.
+#[inline]
+pub fn load_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    let u32_at = |i: usize| b.get(i..i + 4).map_or(0, |w| u64::from(u32::from_le_bytes([w[0], w[1], w[2], w[3]])));
+    match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << (8 * (n / 2)) | u64::from(b[n - 1]) << (8 * (n - 1)),
+        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+        _ => b.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
