@@ -319,7 +319,7 @@ impl<'g> Resolver<'g> {
                     first: i,
                     last: i,
                     count: 0,
-                    candidates: Vec::new(),
+                    candidates: Vec::with_capacity(m.candidates.len()),
                     comma_next: Vec::new(),
                     cues: GroupCues {
                         admin: false,
