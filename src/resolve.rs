@@ -182,7 +182,7 @@ impl<'g> Resolver<'g> {
             .find(name)
             .into_iter()
             .map(|(place, p)| {
-                let s = prior(&place, p.variant) + self.prior_bonus(place.country, place.lon, place.lat);
+                let s = prior(&place, p.variant) + self.prior_bonus(place.country.as_bytes(), place.lon, place.lat);
                 Scored { place, variant: p.variant, score: s, confidence: 0.0 }
             })
             .collect();
@@ -195,9 +195,9 @@ impl<'g> Resolver<'g> {
     }
 
     /// The user's priors for a place in `country` at `lon`, `lat`.
-    fn prior_bonus(&self, country: &str, lon: f64, lat: f64) -> f64 {
+    fn prior_bonus(&self, country: &[u8], lon: f64, lat: f64) -> f64 {
         let mut b = 0.0;
-        if !self.options.countries.is_empty() && self.options.countries.iter().any(|c| c == country) {
+        if !self.options.countries.is_empty() && self.options.countries.iter().any(|c| c.as_bytes() == country) {
             b += 2.0;
         }
         if let Some(bbox) = &self.options.bbox {
@@ -410,9 +410,9 @@ impl<'g> Resolver<'g> {
                 .collect();
             for (p, place, s) in &mut grp.candidates {
                 *s = kind_prior(place.kind, place.population, p.variant)
-                    + self.prior_bonus(place.country_str(), place.lon, place.lat)
+                    + self.prior_bonus(country_bytes(place), place.lon, place.lat)
                     + cue_bonus(&cues, place.kind);
-                if !any_country && countries.iter().any(|c| c == place.country_str()) {
+                if !any_country && countries.iter().any(|c| c.as_bytes() == country_bytes(place)) {
                     *s += 1.5;
                 }
                 if capitals.contains(&p.place) && !cues.admin {
@@ -507,6 +507,12 @@ const FAR_M: f64 = 1_500_000.0;
 fn debug() -> bool {
     static DEBUG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *DEBUG.get_or_init(|| std::env::var_os("GEOEVENT_DEBUG").is_some())
+}
+
+/// The bytes of [`Facts::country_str`] (empty when unknown), with no UTF-8
+/// check: a place with facts has a valid code.
+fn country_bytes(place: &Facts) -> &[u8] {
+    if place.country[0] == 0 { &[] } else { &place.country }
 }
 
 fn sigmoid(x: f64) -> f64 {
