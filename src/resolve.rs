@@ -487,11 +487,13 @@ fn approx_squared(a: &Point, b: &Point) -> f64 {
 /// not one a point: a root and the scaling are monotonic, so the root of
 /// the least square is the least distance, to the bit.
 fn nearest_other(here: &Point, points: &[(usize, Point)], gi: usize) -> (f64, usize) {
-    let least = points
-        .iter()
-        .map(|(gj, p)| if *gj == gi { f64::INFINITY } else { approx_squared(here, p) })
-        .fold(f64::INFINITY, f64::min);
-    let own = points.iter().any(|(gj, _)| *gj == gi);
+    let (least, own) = points.iter().fold((f64::INFINITY, false), |(least, own), (gj, p)| {
+        // Computed for the group's own point too, then left out: a select,
+        // not a branch.
+        let d = approx_squared(here, p);
+        let mine = *gj == gi;
+        (if mine { least } else { least.min(d) }, own | mine)
+    });
     (meters(least), points.len() - usize::from(own))
 }
 
