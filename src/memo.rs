@@ -9,48 +9,9 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::swar::{alnum, ascii_lowercase, first_bytes, load_le};
-
-/// Keys of at most this many bytes are packed.
-pub const SHORT: usize = 15;
-
-/// `bytes` (at most [`SHORT`]) and their length packed into one integer:
-/// the bytes little-endian from the low end, the length in the top byte.
-#[inline]
-pub fn pack(bytes: &[u8]) -> Option<u128> {
-    if bytes.len() > SHORT {
-        return None;
-    }
-    let n = bytes.len();
-    let (lo, hi) = match bytes.split_first_chunk::<8>() {
-        Some((head, rest)) => (u64::from_le_bytes(*head), load_le(rest)),
-        None => (load_le(bytes), 0),
-    };
-    Some(u128::from(lo) | u128::from(hi) << 64 | (n as u128) << 120)
-}
-
-/// [`pack`] of `bytes` with ASCII letters lowercased.
-#[inline]
-pub fn pack_ascii_lowercase(bytes: &[u8]) -> Option<u128> {
-    pack(bytes).map(lowercase_key)
-}
-
-/// A key made by [`pack`] with its ASCII letters lowercased.
-#[inline]
-pub fn lowercase_key(key: u128) -> u128 {
-    // The length byte (at most 15) is no letter and stays as it is.
-    u128::from(ascii_lowercase(key as u64)) | u128::from(ascii_lowercase((key >> 64) as u64)) << 64
-}
-
-/// Whether a key made by [`pack`] holds only ASCII letters and digits.
-#[inline]
-pub fn is_ascii_alnum(key: u128) -> bool {
-    let n = usize::from((key >> 120) as u8);
-    let lo = first_bytes(n);
-    // Most words have at most eight bytes: the second half is then not looked at.
-    let hi = first_bytes(n.saturating_sub(8));
-    alnum(key as u64) & lo == lo && (n <= 8 || alnum((key >> 64) as u64) & hi == hi)
-}
+// Word keys are packed by `swar` (which `build.rs` compiles too, for word
+// folding): re-exported here, where the tables that use them live.
+pub use crate::swar::{SHORT, is_ascii_alnum, lowercase_key, pack, pack_ascii_lowercase};
 
 /// A map from byte strings to values, emptied when it reaches its capacity
 /// (so memory stays flat on a stream of any length).

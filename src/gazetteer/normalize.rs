@@ -52,37 +52,25 @@ pub fn fold_token_into(token: &str, out: &mut String) {
     fold_chars_into(token, out);
 }
 
-/// [`fold_token_into`] of a token of 1 to 16 ASCII letters and digits (most
-/// words): lowercased eight bytes at a time and appended with one 16-byte
-/// store, with no loop over its bytes (a loop's exit mispredicts at a
-/// different length each word). `false`, with `out` untouched, for any
-/// other token.
+/// [`fold_token_into`] of a token of at most 15 ASCII letters and digits
+/// (most words): its packed key lowercased eight bytes at a time and
+/// appended with one 16-byte store, with no loop over its bytes (a loop's
+/// exit mispredicts at a different length each word). `false`, with `out`
+/// untouched, for any other token.
 #[inline]
 fn fold_short_alnum(token: &[u8], out: &mut String) -> bool {
-    use crate::swar::{alnum, ascii_lowercase, first_bytes, load_le};
-    let n = token.len();
-    if n == 0 || n > 16 {
-        return false;
-    }
-    // The bytes past the token's end load as zeros, and stay zeros.
-    let (lo, hi) = match token.split_first_chunk::<8>() {
-        Some((head, rest)) => (u64::from_le_bytes(*head), load_le(rest)),
-        None => (load_le(token), 0),
-    };
-    let (lo_mask, hi_mask) = (first_bytes(n), first_bytes(n.saturating_sub(8)));
-    if alnum(lo) & lo_mask != lo_mask || alnum(hi) & hi_mask != hi_mask {
-        return false;
-    }
-    let folded = u128::from(ascii_lowercase(lo)) | u128::from(ascii_lowercase(hi)) << 64;
+    use crate::swar::{is_ascii_alnum, lowercase_key, pack};
+    let Some(key) = pack(token).filter(|&k| is_ascii_alnum(k)) else { return false };
     out.reserve(16);
     // SAFETY: `reserve` made room for 16 more bytes, so the unaligned store
-    // stays inside the allocation; only the first `n` of them, ASCII letters
-    // and digits, become part of the string, which stays UTF-8.
+    // stays inside the allocation; only the first `token.len()` of them,
+    // ASCII letters and digits (the rest are zeros and the key's length
+    // byte), become part of the string, which stays UTF-8.
     unsafe {
         let bytes = out.as_mut_vec();
         let len = bytes.len();
-        std::ptr::write_unaligned(bytes.as_mut_ptr().add(len).cast::<[u8; 16]>(), folded.to_le_bytes());
-        bytes.set_len(len + n);
+        std::ptr::write_unaligned(bytes.as_mut_ptr().add(len).cast::<[u8; 16]>(), lowercase_key(key).to_le_bytes());
+        bytes.set_len(len + token.len());
     }
     true
 }
@@ -336,7 +324,7 @@ mod tests {
 
         /// The short-word path folds as the character-by-character fold
         /// does: words of letters and digits on both sides of the 8- and
-        /// 16-byte edges, and words with other characters in them.
+        /// 15-byte edges, and words with other characters in them.
         #[test]
         fn short_word_fold_matches_the_char_by_char_fold(
             token in "[A-Za-z0-9]{0,18}|[A-Za-z0-9'.é-]{0,18}",
