@@ -840,29 +840,17 @@ impl ShapeFilter {
 /// A set of lowercase ASCII words, tested case-insensitively without
 /// allocating: each word is packed into one integer ([`crate::memo::pack`]).
 #[derive(Debug)]
-pub struct WordSet {
-    words: rustc_hash::FxHashSet<u128>,
-    shape: ShapeFilter,
-}
+pub struct WordSet(WordClasses);
 
 impl WordSet {
     /// A set of the given lowercase words (of at most [`crate::memo::SHORT`] bytes).
     pub fn new(words: &[&'static str]) -> WordSet {
-        let mut shape = ShapeFilter::default();
-        let mut set = rustc_hash::FxHashSet::default();
-        for w in words {
-            let packed = crate::memo::pack(w.as_bytes());
-            assert!(packed.is_some() && !w.bytes().any(|b| b.is_ascii_uppercase()), "WordSet word: {w}");
-            set.extend(packed);
-            shape.add(w.as_bytes());
-        }
-        WordSet { words: set, shape }
+        WordSet(WordClasses::new(&[(words, 1)]))
     }
 
     /// Whether `word`, lowercased, is in the set.
     pub fn contains(&self, word: &str) -> bool {
-        let b = word.as_bytes();
-        self.shape.may_contain(b) && crate::memo::pack_ascii_lowercase(b).is_some_and(|k| self.words.contains(&k))
+        self.0.of(word) != 0
     }
 }
 
