@@ -410,9 +410,9 @@ impl<'g> Resolver<'g> {
                 .collect();
             for (p, place, s) in &mut grp.candidates {
                 *s = kind_prior(place.kind, place.population, p.variant)
-                    + self.prior_bonus(country_bytes(place), place.lon, place.lat)
+                    + self.prior_bonus(place.country_bytes(), place.lon, place.lat)
                     + cue_bonus(&cues, place.kind);
-                if !any_country && countries.iter().any(|c| c.as_bytes() == country_bytes(place)) {
+                if !any_country && countries.iter().any(|c| c.as_bytes() == place.country_bytes()) {
                     *s += 1.5;
                 }
                 if capitals.contains(&p.place) && !cues.admin {
@@ -450,10 +450,7 @@ impl Point {
     }
 }
 
-/// Equirectangular distance in meters: within a few percent of the geodesic
-/// up to a few hundred km, which is all the proximity thresholds need, and
-/// cheap (no trigonometry: cos((a + b) / 2) = cos(a/2) cos(b/2) - sin(a/2)
-/// sin(b/2)).
+/// [`approx_squared`] in meters.
 #[cfg(test)]
 fn approx_m(a: &Point, b: &Point) -> f64 {
     meters(approx_squared(a, b))
@@ -464,7 +461,10 @@ fn meters(squared: f64) -> f64 {
     6_371_008.8 * squared.sqrt()
 }
 
-/// The square of [`approx_m`]'s angle, in radians.
+/// The square of the equirectangular angle between two points, in radians:
+/// as a distance ([`meters`]) within a few percent of the geodesic up to a
+/// few hundred km, which is all the proximity thresholds need, and cheap (no
+/// trigonometry: cos((a + b) / 2) = cos(a/2) cos(b/2) - sin(a/2) sin(b/2)).
 fn approx_squared(a: &Point, b: &Point) -> f64 {
     let mut dlon = (b.lon - a.lon).abs();
     if dlon > 180.0 {
@@ -509,12 +509,6 @@ const FAR_M: f64 = 1_500_000.0;
 fn debug() -> bool {
     static DEBUG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *DEBUG.get_or_init(|| std::env::var_os("GEOEVENT_DEBUG").is_some())
-}
-
-/// The bytes of [`Facts::country_str`] (empty when unknown), with no UTF-8
-/// check: a place with facts has a valid code.
-fn country_bytes(place: &Facts) -> &[u8] {
-    if place.country[0] == 0 { &[] } else { &place.country }
 }
 
 fn sigmoid(x: f64) -> f64 {

@@ -112,7 +112,13 @@ pub struct Facts {
 impl Facts {
     /// The country code as text (empty when unknown).
     pub fn country_str(&self) -> &str {
-        if self.country[0] == 0 { "" } else { std::str::from_utf8(&self.country).unwrap_or("") }
+        std::str::from_utf8(self.country_bytes()).unwrap_or("")
+    }
+
+    /// The bytes of [`Facts::country_str`], with no UTF-8 check: the facts of
+    /// a place are read only when its code is valid.
+    pub fn country_bytes(&self) -> &[u8] {
+        if self.country[0] == 0 { &[] } else { &self.country }
     }
 }
 
