@@ -137,7 +137,13 @@ fn kind_prior(kind: Kind, population: Option<u64>, variant: Variant) -> f64 {
 pub struct Resolver<'g> {
     gazetteer: &'g Gazetteer,
     options: ResolveOptions,
+    /// Tells this resolver (its gazetteer and options) from every other
+    /// one of the process, for the per-thread memo of priors.
+    id: u64,
 }
+
+/// A group's candidates: posting, facts and score, best first.
+type Candidates = Vec<(Posting, Facts, f64)>;
 
 struct Group {
     /// The first and the last of its mentions, and how many it has (a group
@@ -145,13 +151,17 @@ struct Group {
     first: usize,
     last: usize,
     count: u32,
-    candidates: Vec<(Posting, Facts, f64)>,
+    /// The postings of its mentions, merged: each place once, with its
+    /// best variant, in order of first appearance.
+    postings: Vec<Posting>,
+    /// Its candidates, from [`Resolver::priors`].
+    candidates: Candidates,
     /// Index of the next mention after ", " (for "X, Syria").
     comma_next: Vec<usize>,
     cues: GroupCues,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct GroupCues {
     admin: bool,
     admin2: bool,
@@ -165,14 +175,75 @@ struct GroupCues {
     locative: bool,
 }
 
+impl GroupCues {
+    /// The cues as bits, for the memo of priors.
+    fn bits(&self) -> u16 {
+        [
+            self.admin,
+            self.admin2,
+            self.populated,
+            self.surname,
+            self.common_word,
+            self.all_sentence_start,
+            self.lowercase_only,
+            self.demonym,
+            self.multiword,
+            self.locative,
+        ]
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (k, &on)| bits | u16::from(on) << k)
+    }
+}
+
 const MAX_CANDIDATES: usize = 24;
+
+/// A group's candidates as [`Resolver::group_candidates`] made them, for
+/// the postings and cues they were made from.
+struct PriorEntry {
+    cues: u16,
+    postings: Box<[Posting]>,
+    candidates: Candidates,
+}
+
+/// Groups' candidates by postings and cues, for one resolver: news repeats
+/// its place names from document to document, and reading each candidate's
+/// record (mostly a cache miss with a large gazetteer) and scoring them
+/// was a tenth of resolving. Emptied when full, so memory stays flat.
+#[derive(Default)]
+struct PriorMemo {
+    owner: u64,
+    table: hashbrown::HashTable<PriorEntry>,
+}
+
+/// Entries of the memo of priors before it is emptied (a few MB).
+const PRIOR_MEMO_CAPACITY: usize = 20_000;
+
+thread_local! {
+    static PRIORS: std::cell::RefCell<PriorMemo> = std::cell::RefCell::new(PriorMemo::default());
+}
+
+/// Ids of resolvers, from 1.
+static NEXT_RESOLVER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The memo's hash of postings and cues.
+fn prior_hash(cues: u16, postings: &[Posting]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_u16(cues);
+    for p in postings {
+        h.write_u64(u64::from(p.place) | (p.variant as u64) << 32 | u64::from(p.abbreviation) << 40);
+    }
+    h.finish()
+}
 /// Places (in order of first mention) considered for closeness.
 const MAX_CONTEXT_POINTS: usize = 256;
 
 impl<'g> Resolver<'g> {
     /// A resolver over `gazetteer`.
     pub fn new(gazetteer: &'g Gazetteer, options: ResolveOptions) -> Resolver<'g> {
-        Resolver { gazetteer, options }
+        let id = NEXT_RESOLVER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Resolver { gazetteer, options, id }
     }
 
     /// Score the candidates of a bare name with no document context.
@@ -306,10 +377,9 @@ impl<'g> Resolver<'g> {
         group_of.iter().map(|&gi| group_decision[gi]).collect()
     }
 
-    /// The mentions grouped by key, with their candidates merged and their
-    /// cues combined; and the group of each mention.
+    /// The mentions grouped by key, with their postings merged and their
+    /// cues combined (no place read yet); and the group of each mention.
     fn group(&self, mentions: &[Mention], comma_next: &[Option<usize>]) -> (Vec<Group>, Vec<usize>) {
-        let g = self.gazetteer;
         let mut by_key: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
         let mut groups: Vec<Group> = Vec::with_capacity(mentions.len());
         let mut group_of = vec![0usize; mentions.len()];
@@ -319,7 +389,8 @@ impl<'g> Resolver<'g> {
                     first: i,
                     last: i,
                     count: 0,
-                    candidates: Vec::with_capacity(m.candidates.len()),
+                    postings: Vec::with_capacity(m.candidates.len()),
+                    candidates: Vec::new(),
                     comma_next: Vec::new(),
                     cues: GroupCues {
                         admin: false,
@@ -346,18 +417,17 @@ impl<'g> Resolver<'g> {
             // A mention's candidates come from one name's postings, which
             // list a place once: the first mention's need no search for a
             // place already in the group.
-            let first = grp.candidates.is_empty();
-            for p in m.candidates.iter().filter(|_| !merged) {
-                if first {
-                    if let Some(place) = g.facts(p.place) {
-                        grp.candidates.push((*p, place, 0.0));
+            if grp.postings.is_empty() {
+                grp.postings.extend_from_slice(&m.candidates);
+            } else {
+                for p in m.candidates.iter().filter(|_| !merged) {
+                    if let Some(slot) = grp.postings.iter_mut().find(|q| q.place == p.place) {
+                        if p.variant < slot.variant {
+                            *slot = *p;
+                        }
+                    } else {
+                        grp.postings.push(*p);
                     }
-                } else if let Some(slot) = grp.candidates.iter_mut().find(|(q, _, _)| q.place == p.place) {
-                    if p.variant < slot.0.variant {
-                        slot.0 = *p;
-                    }
-                } else if let Some(place) = g.facts(p.place) {
-                    grp.candidates.push((*p, place, 0.0));
                 }
             }
             let c = &mut grp.cues;
@@ -378,53 +448,87 @@ impl<'g> Resolver<'g> {
         (groups, group_of)
     }
 
-    /// Each group's candidates filtered by its cues, scored by prior, sorted
-    /// best first and capped at [`MAX_CANDIDATES`]. `countries`: see
-    /// [`Resolver::resolve_with_context`].
+    /// Each group's candidates: see [`Resolver::group_candidates`]. Taken
+    /// from the thread's memo when they were made before from the same
+    /// postings and cues (and no outside countries are given, which the
+    /// memo does not key on).
     fn priors(&self, groups: &mut [Group], countries: &[String]) {
-        for grp in groups.iter_mut() {
-            let cues = grp.cues;
-            grp.candidates.retain(|(_, place, _)| {
+        if !countries.is_empty() {
+            for grp in groups.iter_mut() {
+                grp.candidates = self.group_candidates(&grp.postings, grp.cues, countries);
+            }
+            return;
+        }
+        PRIORS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.owner != self.id || memo.table.len() >= PRIOR_MEMO_CAPACITY {
+                memo.owner = self.id;
+                memo.table.clear();
+            }
+            for grp in groups.iter_mut() {
+                let (cues, postings) = (grp.cues.bits(), grp.postings.as_slice());
+                let hash = prior_hash(cues, postings);
+                let same = |e: &PriorEntry| e.cues == cues && *e.postings == *postings;
+                if let Some(e) = memo.table.find(hash, same) {
+                    grp.candidates.clone_from(&e.candidates);
+                    continue;
+                }
+                grp.candidates = self.group_candidates(postings, grp.cues, &[]);
+                let entry = PriorEntry { cues, postings: postings.into(), candidates: grp.candidates.clone() };
+                memo.table.insert_unique(hash, entry, |e| prior_hash(e.cues, &e.postings));
+            }
+        });
+    }
+
+    /// The candidates of a group of these postings and cues: its places
+    /// filtered by its cues, scored by prior, sorted best first and capped
+    /// at [`MAX_CANDIDATES`]. `countries`: see
+    /// [`Resolver::resolve_with_context`].
+    fn group_candidates(&self, postings: &[Posting], cues: GroupCues, countries: &[String]) -> Candidates {
+        let g = self.gazetteer;
+        let mut candidates: Candidates = postings
+            .iter()
+            .filter_map(|p| g.facts(p.place).map(|place| (*p, place, 0.0)))
+            .filter(|(_, place, _)| {
                 if cues.lowercase_only && !matches!(place.kind, Kind::Country | Kind::Admin1 | Kind::Region) {
                     return false;
                 }
                 // A person's surname: only a country is still taken as a place.
                 !(cues.surname && place.kind != Kind::Country)
-            });
-            // A country's own name dominates places that merely list it as
-            // an alternate name ("Iraq" is also an alternate name of Arak).
-            let country_by_name =
-                grp.candidates.iter().any(|(p, place, _)| place.kind == Kind::Country && p.variant == Variant::Primary);
-            let any_country = grp.candidates.iter().any(|(_, place, _)| place.kind == Kind::Country);
-            // A province named after its capital: the city, unless a cue
-            // says province ("Geneva", "Kirkuk").
-            let divisions: Vec<&Facts> =
-                grp.candidates.iter().map(|(_, a, _)| a).filter(|a| a.kind == Kind::Admin1).collect();
-            let capitals: Vec<u32> = grp
-                .candidates
-                .iter()
-                .filter(|_| !divisions.is_empty())
-                .filter(|(_, c, _)| c.kind.is_populated())
-                .filter(|(_, c, _)| divisions.iter().any(|a| a.country == c.country && a.name == c.admin1))
-                .map(|(p, _, _)| p.place)
-                .collect();
-            for (p, place, s) in &mut grp.candidates {
-                *s = kind_prior(place.kind, place.population, p.variant)
-                    + self.prior_bonus(place.country_bytes(), place.lon, place.lat)
-                    + cue_bonus(&cues, place.kind);
-                if !any_country && countries.iter().any(|c| c.as_bytes() == place.country_bytes()) {
-                    *s += 1.5;
-                }
-                if capitals.contains(&p.place) && !cues.admin {
-                    *s += 0.6;
-                }
-                if country_by_name && place.kind != Kind::Country && p.variant != Variant::Primary {
-                    *s -= 1.5;
-                }
+            })
+            .collect();
+        // A country's own name dominates places that merely list it as
+        // an alternate name ("Iraq" is also an alternate name of Arak).
+        let country_by_name =
+            candidates.iter().any(|(p, place, _)| place.kind == Kind::Country && p.variant == Variant::Primary);
+        let any_country = candidates.iter().any(|(_, place, _)| place.kind == Kind::Country);
+        // A province named after its capital: the city, unless a cue
+        // says province ("Geneva", "Kirkuk").
+        let divisions: Vec<&Facts> = candidates.iter().map(|(_, a, _)| a).filter(|a| a.kind == Kind::Admin1).collect();
+        let capitals: Vec<u32> = candidates
+            .iter()
+            .filter(|_| !divisions.is_empty())
+            .filter(|(_, c, _)| c.kind.is_populated())
+            .filter(|(_, c, _)| divisions.iter().any(|a| a.country == c.country && a.name == c.admin1))
+            .map(|(p, _, _)| p.place)
+            .collect();
+        for (p, place, s) in &mut candidates {
+            *s = kind_prior(place.kind, place.population, p.variant)
+                + self.prior_bonus(place.country_bytes(), place.lon, place.lat)
+                + cue_bonus(&cues, place.kind);
+            if !any_country && countries.iter().any(|c| c.as_bytes() == place.country_bytes()) {
+                *s += 1.5;
             }
-            grp.candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.place.cmp(&b.0.place)));
-            grp.candidates.truncate(MAX_CANDIDATES);
+            if capitals.contains(&p.place) && !cues.admin {
+                *s += 0.6;
+            }
+            if country_by_name && place.kind != Kind::Country && p.variant != Variant::Primary {
+                *s -= 1.5;
+            }
         }
+        candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.place.cmp(&b.0.place)));
+        candidates.truncate(MAX_CANDIDATES);
+        candidates
     }
 }
 

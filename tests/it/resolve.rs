@@ -49,3 +49,35 @@ fn unknown_name_exits_1() {
     let dir = scratch();
     geoevent(&dir).args(["resolve", "Xqzzyville"]).assert().code(1);
 }
+
+/// The resolver's per-thread memo of priors answers as a fresh resolver
+/// does: the same names with other cues (a division word, "city of", a
+/// locative, capitals, a sentence start, a country next to them) after the
+/// memo has seen them with one.
+#[test]
+fn memoised_priors_resolve_as_a_fresh_resolver() {
+    let texts = [
+        "Kirkuk fell quiet on Monday.",
+        "Fighting spread across Kirkuk province.",
+        "Police in the city of Kirkuk said two died.",
+        "Convoys left Kirkuk, Iraq, at dawn.",
+        "KIRKUK AND ERBIL SIGN OIL DEAL",
+        "Aid reached Erbil. Erbil governorate officials welcomed it.",
+        "Residents near Jordan said the Jordan river was low.",
+        "Georgia said Georgia's capital, Tbilisi, was calm.",
+    ];
+    let describe = |parser: &Geoparser, text: &str| -> String {
+        let places = parser.places(text);
+        places.iter().map(|p| format!("{} {:?} {:?}\n", p.surface, p.place.map(|pl| pl.id), p.score)).collect()
+    };
+    // Each with a resolver of its own first (a new resolver empties the
+    // thread's memo), then all with one resolver in turn, which memoises.
+    let fresh: Vec<String> =
+        texts.iter().map(|t| describe(&Geoparser::new(Gazetteer::embedded(), Options::default()), t)).collect();
+    let warm = Geoparser::new(Gazetteer::embedded(), Options::default());
+    for round in 0..2 {
+        for (t, want) in texts.iter().zip(&fresh) {
+            assert_eq!(&describe(&warm, t), want, "round {round}: {t}");
+        }
+    }
+}
