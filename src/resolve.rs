@@ -214,10 +214,22 @@ struct PriorEntry {
 struct PriorMemo {
     owner: u64,
     table: hashbrown::HashTable<PriorEntry>,
+    /// Bytes its entries hold, about.
+    bytes: usize,
 }
 
-/// Entries of the memo of priors before it is emptied (a few MB).
-const PRIOR_MEMO_CAPACITY: usize = 20_000;
+/// Bytes the memo of priors holds before it is emptied: a name of a
+/// large gazetteer can have thousands of postings.
+const PRIOR_MEMO_BYTES: usize = 16 << 20;
+
+impl PriorEntry {
+    /// Bytes the entry holds, about.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<PriorEntry>()
+            + std::mem::size_of_val(&*self.postings)
+            + self.candidates.capacity() * std::mem::size_of::<(Posting, Facts, f64)>()
+    }
+}
 
 thread_local! {
     static PRIORS: std::cell::RefCell<PriorMemo> = std::cell::RefCell::new(PriorMemo::default());
@@ -461,9 +473,10 @@ impl<'g> Resolver<'g> {
         }
         PRIORS.with(|memo| {
             let mut memo = memo.borrow_mut();
-            if memo.owner != self.id || memo.table.len() >= PRIOR_MEMO_CAPACITY {
+            if memo.owner != self.id || memo.bytes >= PRIOR_MEMO_BYTES {
                 memo.owner = self.id;
                 memo.table.clear();
+                memo.bytes = 0;
             }
             for grp in groups.iter_mut() {
                 let (cues, postings) = (grp.cues.bits(), grp.postings.as_slice());
@@ -475,6 +488,7 @@ impl<'g> Resolver<'g> {
                 }
                 grp.candidates = self.group_candidates(postings, grp.cues, &[]);
                 let entry = PriorEntry { cues, postings: postings.into(), candidates: grp.candidates.clone() };
+                memo.bytes += entry.bytes();
                 memo.table.insert_unique(hash, entry, |e| prior_hash(e.cues, &e.postings));
             }
         });
