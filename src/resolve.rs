@@ -218,9 +218,10 @@ struct PriorMemo {
     bytes: usize,
 }
 
-/// Bytes the memo of priors holds before it is emptied: a name of a
-/// large gazetteer can have thousands of postings.
-const PRIOR_MEMO_BYTES: usize = 16 << 20;
+/// Bytes the memo of priors holds before it is emptied (each worker
+/// thread has one): a name of a large gazetteer can have thousands of
+/// postings. A few hundred bytes an entry, so some 10,000 groups.
+const PRIOR_MEMO_BYTES: usize = 4 << 20;
 
 impl PriorEntry {
     /// Bytes the entry holds, about.
