@@ -784,14 +784,26 @@ fn cue_bonus(grp: &GroupCues, kind: Kind) -> f64 {
     b
 }
 
+/// A country code as one integer: hashed in one step (an array is hashed
+/// as a slice, its length first).
+fn country_key(country: [u8; 2]) -> u16 {
+    u16::from_le_bytes(country)
+}
+
+/// A (country, division name) pair as one integer, likewise.
+fn admin1_key(country: [u8; 2], admin1: u32) -> u64 {
+    u64::from(country_key(country)) << 32 | u64::from(admin1)
+}
+
 /// What the other mentions of a document say.
 struct Context {
-    /// Country code -> number of mentions supporting it.
-    countries: HashMap<[u8; 2], u32>,
-    /// (country, admin1 name as a string-table offset) of divisions picked
-    /// -> the first group naming one, and how many do (a group names one
-    /// at most once: no list of them is needed to tell another group).
-    admin1s: HashMap<([u8; 2], u32), (usize, u32)>,
+    /// Country code (as [`country_key`]) -> number of mentions supporting it.
+    countries: HashMap<u16, u32>,
+    /// (country, admin1 name as a string-table offset) of divisions picked,
+    /// as [`admin1_key`] -> the first group naming one, and how many do (a
+    /// group names one at most once: no list of them is needed to tell
+    /// another group).
+    admin1s: HashMap<u64, (usize, u32)>,
     /// Picked positions of populated places and small features, with their
     /// group, among the first [`MAX_CONTEXT_POINTS`] groups: only groups
     /// with a position, so the closeness loop tests no empty slot.
@@ -800,9 +812,9 @@ struct Context {
 
 impl Context {
     fn new(g: &Gazetteer, groups: &[Group], picks: &[Option<Facts>]) -> Context {
-        let mut countries: HashMap<[u8; 2], u32> = HashMap::default();
-        let mut admin1s: HashMap<([u8; 2], u32), (usize, u32)> = HashMap::default();
-        let mut name = |key: ([u8; 2], u32), gi: usize| admin1s.entry(key).or_insert((gi, 0)).1 += 1;
+        let mut countries: HashMap<u16, u32> = HashMap::default();
+        let mut admin1s: HashMap<u64, (usize, u32)> = HashMap::default();
+        let mut name = |key: u64, gi: usize| admin1s.entry(key).or_insert((gi, 0)).1 += 1;
         let mut points = Points::with_capacity(groups.len().min(MAX_CONTEXT_POINTS));
         for (gi, (grp, pick)) in groups.iter().zip(picks).enumerate() {
             let place = *pick;
@@ -823,12 +835,12 @@ impl Context {
                 continue;
             }
             if place.country[0] != 0 {
-                *countries.entry(place.country).or_default() += grp.count;
+                *countries.entry(country_key(place.country)).or_default() += grp.count;
             }
             if place.kind == Kind::Admin1 {
-                name((place.country, place.name), gi);
+                name(admin1_key(place.country, place.name), gi);
             } else if place.kind.is_populated() && !g.is_empty_string(place.admin1) {
-                name((place.country, place.admin1), gi);
+                name(admin1_key(place.country, place.admin1), gi);
             }
         }
         Context { countries, admin1s, points: points.finish() }
@@ -848,7 +860,7 @@ impl Context {
         let mut b = 0.0;
         let own = place.country;
         // Countries named elsewhere in the document (not by this group).
-        let support = self.countries.get(&own).copied().unwrap_or(0);
+        let support = self.countries.get(&country_key(own)).copied().unwrap_or(0);
         let self_votes = if picks[gi].is_some_and(|p| p.country == own) { grp.count } else { 0 };
         let supported = support > self_votes;
         if supported {
@@ -856,7 +868,8 @@ impl Context {
         }
         if place.kind.is_populated() || matches!(place.kind, Kind::Natural | Kind::Facility | Kind::Admin2) {
             // Named by a group other than this one.
-            if self.admin1s.get(&(own, place.admin1)).is_some_and(|&(first, count)| count > 1 || first != gi) {
+            if self.admin1s.get(&admin1_key(own, place.admin1)).is_some_and(|&(first, count)| count > 1 || first != gi)
+            {
                 b += 1.0;
             }
             // Closeness to the document's other places.
