@@ -156,6 +156,9 @@ struct Group {
     postings: Vec<Posting>,
     /// Its candidates, from [`Resolver::priors`].
     candidates: Candidates,
+    /// The position of each candidate that the closeness bonus measures
+    /// ([`has_closeness`]), laid out as `candidates`.
+    positions: Vec<Option<Point>>,
     /// Index of the next mention after ", " (for "X, Syria").
     comma_next: Vec<usize>,
     cues: GroupCues,
@@ -207,6 +210,7 @@ struct PriorEntry {
     cues: u16,
     postings: Box<[Posting]>,
     candidates: Candidates,
+    positions: Vec<Option<Point>>,
 }
 
 /// Groups' candidates by postings and cues, for one resolver: news repeats
@@ -233,6 +237,7 @@ impl PriorEntry {
         std::mem::size_of::<PriorEntry>()
             + std::mem::size_of_val(&*self.postings)
             + self.candidates.capacity() * std::mem::size_of::<(Posting, Facts, f64)>()
+            + self.positions.capacity() * std::mem::size_of::<Option<Point>>()
     }
 }
 
@@ -253,6 +258,18 @@ fn prior_hash(cues: u16, postings: &[Posting]) -> u64 {
         h.write_u64(u64::from(p.place) | (p.variant as u64) << 32 | u64::from(p.abbreviation) << 40);
     }
     h.finish()
+}
+
+/// Whether the context bonus of a candidate of this kind measures its
+/// closeness to the document's other places (and its division's support).
+fn has_closeness(kind: Kind) -> bool {
+    kind.is_populated() || matches!(kind, Kind::Natural | Kind::Facility | Kind::Admin2)
+}
+
+/// The positions of the candidates whose closeness counts (a sine and a
+/// cosine each, computed once for the memo of priors, not once a document).
+fn positions(candidates: &Candidates) -> Vec<Option<Point>> {
+    candidates.iter().map(|(_, place, _)| has_closeness(place.kind).then(|| Point::of(place))).collect()
 }
 
 impl<'g> Resolver<'g> {
@@ -313,6 +330,9 @@ impl<'g> Resolver<'g> {
         self.priors(&mut groups, countries);
         // Pass 1: picks by prior; pass 2 and 3: with document context.
         let mut picks: Vec<Option<Facts>> = groups.iter().map(|grp| grp.candidates.first().map(|c| c.1)).collect();
+        // Which candidate each pick is.
+        let mut picked: Vec<Option<usize>> =
+            groups.iter().map(|grp| (!grp.candidates.is_empty()).then_some(0)).collect();
         // Each group's totals, one slice of a flat vector: group `gi`'s are
         // `flat[offsets[gi]..offsets[gi + 1]]`.
         let mut offsets = Vec::with_capacity(groups.len() + 1);
@@ -322,32 +342,29 @@ impl<'g> Resolver<'g> {
             flat.extend(grp.candidates.iter().map(|c| c.2));
         }
         offsets.push(flat.len());
-        // The candidates' positions, laid out alike, each computed the first
-        // time a pass needs it (a sine and cosine each).
-        let mut positions: Vec<Option<Point>> = vec![None; flat.len()];
         for _ in 0..2 {
-            let ctx = Context::new(g, &groups, &picks);
+            let ctx = Context::new(g, &groups, &picks, &picked);
             for (gi, grp) in groups.iter().enumerate() {
                 for (ci, (_, place, s)) in grp.candidates.iter().enumerate() {
                     let k = offsets[gi] + ci;
-                    flat[k] = s + ctx.bonus(gi, place, &mut positions[k], grp, &group_of, &picks);
+                    flat[k] = s + ctx.bonus(gi, place, grp.positions[ci], grp, &group_of, &picks);
                 }
             }
-            let next: Vec<Option<Facts>> = groups
-                .iter()
-                .enumerate()
-                .map(|(gi, grp)| {
+            let next_picked: Vec<Option<usize>> = (0..groups.len())
+                .map(|gi| {
                     flat[offsets[gi]..offsets[gi + 1]]
                         .iter()
                         .enumerate()
                         .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-                        .map(|(ci, _)| grp.candidates[ci].1)
+                        .map(|(ci, _)| ci)
                 })
                 .collect();
+            let next: Vec<Option<Facts>> =
+                groups.iter().zip(&next_picked).map(|(grp, ci)| ci.map(|ci| grp.candidates[ci].1)).collect();
             // The context is made of the picks alone: when this pass changed
             // none, the next would compute the same totals again.
             let settled = next == picks;
-            picks = next;
+            (picks, picked) = (next, next_picked);
             if settled {
                 break;
             }
@@ -407,6 +424,7 @@ impl<'g> Resolver<'g> {
                     count: 0,
                     postings: Vec::with_capacity(m.candidates.len()),
                     candidates: Vec::new(),
+                    positions: Vec::new(),
                     comma_next: Vec::new(),
                     cues: GroupCues {
                         admin: false,
@@ -472,6 +490,7 @@ impl<'g> Resolver<'g> {
         if !countries.is_empty() {
             for grp in groups.iter_mut() {
                 grp.candidates = self.group_candidates(&grp.postings, grp.cues, countries);
+                grp.positions = positions(&grp.candidates);
             }
             return;
         }
@@ -488,10 +507,17 @@ impl<'g> Resolver<'g> {
                 let same = |e: &PriorEntry| e.cues == cues && *e.postings == *postings;
                 if let Some(e) = memo.table.find(hash, same) {
                     grp.candidates.clone_from(&e.candidates);
+                    grp.positions.clone_from(&e.positions);
                     continue;
                 }
                 grp.candidates = self.group_candidates(postings, grp.cues, &[]);
-                let entry = PriorEntry { cues, postings: postings.into(), candidates: grp.candidates.clone() };
+                grp.positions = positions(&grp.candidates);
+                let entry = PriorEntry {
+                    cues,
+                    postings: postings.into(),
+                    candidates: grp.candidates.clone(),
+                    positions: grp.positions.clone(),
+                };
                 memo.bytes += entry.bytes();
                 memo.table.insert_unique(hash, entry, |e| prior_hash(e.cues, &e.postings));
             }
@@ -814,7 +840,8 @@ struct Context {
 }
 
 impl Context {
-    fn new(g: &Gazetteer, groups: &[Group], picks: &[Option<Facts>]) -> Context {
+    /// The context of these picks (`picked`: which candidate each is).
+    fn new(g: &Gazetteer, groups: &[Group], picks: &[Option<Facts>], picked: &[Option<usize>]) -> Context {
         let mut countries: HashMap<u16, u32> = HashMap::default();
         let mut admin1s: HashMap<u64, (usize, u32)> = HashMap::default();
         let mut name = |key: u64, gi: usize| admin1s.entry(key).or_insert((gi, 0)).1 += 1;
@@ -824,7 +851,8 @@ impl Context {
             if let Some(p) = place.filter(|p| !matches!(p.kind, Kind::Country | Kind::Admin1 | Kind::Region))
                 && gi < MAX_CONTEXT_POINTS
             {
-                points.push(gi, Point::of(&p));
+                let known = picked[gi].and_then(|ci| grp.positions[ci]);
+                points.push(gi, known.unwrap_or_else(|| Point::of(&p)));
             }
             let Some(place) = place else { continue };
             // Only confident picks vote: a single candidate, a clear lead, or
@@ -849,13 +877,13 @@ impl Context {
         Context { countries, admin1s, points: points.finish() }
     }
 
-    /// The context bonus of candidate `place` of group `gi`; `here` keeps
-    /// its position once computed.
+    /// The context bonus of candidate `place` of group `gi`, whose position
+    /// is `here` (from [`positions`]).
     fn bonus(
         &self,
         gi: usize,
         place: &Facts,
-        here: &mut Option<Point>,
+        here: Option<Point>,
         grp: &Group,
         group_of: &[usize],
         picks: &[Option<Facts>],
@@ -869,16 +897,16 @@ impl Context {
         if supported {
             b += 2.0;
         }
-        if place.kind.is_populated() || matches!(place.kind, Kind::Natural | Kind::Facility | Kind::Admin2) {
+        if has_closeness(place.kind) {
             // Named by a group other than this one.
             if self.admin1s.get(&admin1_key(own, place.admin1)).is_some_and(|&(first, count)| count > 1 || first != gi)
             {
                 b += 1.0;
             }
             // Closeness to the document's other places.
-            let here = &*here.get_or_insert_with(|| Point::of(place));
+            let here = here.unwrap_or_else(|| Point::of(place));
             // Bounded: a book-length "document" must not make this quadratic.
-            let (nearest, others) = nearest_other(here, &self.points, gi);
+            let (nearest, others) = nearest_other(&here, &self.points, gi);
             // A lone far-away candidate in a document whose places cluster
             // elsewhere ("Hamas" as Hamm, Germany, in a Middle East story).
             if others >= 2 && nearest > FAR_M && !supported {
