@@ -328,9 +328,8 @@ impl<'g> Resolver<'g> {
         let g = self.gazetteer;
         let (mut groups, group_of) = self.group(mentions, comma_next);
         self.priors(&mut groups, countries);
-        // Pass 1: picks by prior; pass 2 and 3: with document context.
-        let mut picks: Vec<Option<Facts>> = groups.iter().map(|grp| grp.candidates.first().map(|c| c.1)).collect();
-        // Which candidate each pick is.
+        // Pass 1: picks by prior (each group's first candidate); pass 2 and
+        // 3: with document context. A pick is a candidate's index.
         let mut picked: Vec<Option<usize>> =
             groups.iter().map(|grp| (!grp.candidates.is_empty()).then_some(0)).collect();
         // Each group's totals, one slice of a flat vector: group `gi`'s are
@@ -343,11 +342,11 @@ impl<'g> Resolver<'g> {
         }
         offsets.push(flat.len());
         for _ in 0..2 {
-            let ctx = Context::new(g, &groups, &picks, &picked);
+            let ctx = Context::new(g, &groups, &picked);
             for (gi, grp) in groups.iter().enumerate() {
                 for (ci, (_, place, s)) in grp.candidates.iter().enumerate() {
                     let k = offsets[gi] + ci;
-                    flat[k] = s + ctx.bonus(gi, place, grp.positions[ci], grp, &group_of, &picks);
+                    flat[k] = s + ctx.bonus(gi, place, grp.positions[ci], grp, &group_of);
                 }
             }
             let next_picked: Vec<Option<usize>> = (0..groups.len())
@@ -359,12 +358,10 @@ impl<'g> Resolver<'g> {
                         .map(|(ci, _)| ci)
                 })
                 .collect();
-            let next: Vec<Option<Facts>> =
-                groups.iter().zip(&next_picked).map(|(grp, ci)| ci.map(|ci| grp.candidates[ci].1)).collect();
             // The context is made of the picks alone: when this pass changed
             // none, the next would compute the same totals again.
-            let settled = next == picks;
-            (picks, picked) = (next, next_picked);
+            let settled = next_picked == picked;
+            picked = next_picked;
             if settled {
                 break;
             }
@@ -837,16 +834,20 @@ struct Context {
     /// group, among the first [`MAX_CONTEXT_POINTS`] groups: only groups
     /// with a position, so the closeness loop tests no empty slot.
     points: Points,
+    /// Each group's pick.
+    picks: Vec<Option<Facts>>,
 }
 
 impl Context {
-    /// The context of these picks (`picked`: which candidate each is).
-    fn new(g: &Gazetteer, groups: &[Group], picks: &[Option<Facts>], picked: &[Option<usize>]) -> Context {
+    /// The context of these picks (`picked`: each group's candidate).
+    fn new(g: &Gazetteer, groups: &[Group], picked: &[Option<usize>]) -> Context {
+        let picks: Vec<Option<Facts>> =
+            groups.iter().zip(picked).map(|(grp, ci)| ci.map(|ci| grp.candidates[ci].1)).collect();
         let mut countries: HashMap<u16, u32> = HashMap::default();
         let mut admin1s: HashMap<u64, (usize, u32)> = HashMap::default();
         let mut name = |key: u64, gi: usize| admin1s.entry(key).or_insert((gi, 0)).1 += 1;
         let mut points = Points::with_capacity(groups.len().min(MAX_CONTEXT_POINTS));
-        for (gi, (grp, pick)) in groups.iter().zip(picks).enumerate() {
+        for (gi, (grp, pick)) in groups.iter().zip(&picks).enumerate() {
             let place = *pick;
             if let Some(p) = place.filter(|p| !matches!(p.kind, Kind::Country | Kind::Admin1 | Kind::Region))
                 && gi < MAX_CONTEXT_POINTS
@@ -874,25 +875,17 @@ impl Context {
                 name(admin1_key(place.country, place.admin1), gi);
             }
         }
-        Context { countries, admin1s, points: points.finish() }
+        Context { countries, admin1s, points: points.finish(), picks }
     }
 
     /// The context bonus of candidate `place` of group `gi`, whose position
     /// is `here` (from [`positions`]).
-    fn bonus(
-        &self,
-        gi: usize,
-        place: &Facts,
-        here: Option<Point>,
-        grp: &Group,
-        group_of: &[usize],
-        picks: &[Option<Facts>],
-    ) -> f64 {
+    fn bonus(&self, gi: usize, place: &Facts, here: Option<Point>, grp: &Group, group_of: &[usize]) -> f64 {
         let mut b = 0.0;
         let own = place.country;
         // Countries named elsewhere in the document (not by this group).
         let support = self.countries.get(&country_key(own)).copied().unwrap_or(0);
-        let self_votes = if picks[gi].is_some_and(|p| p.country == own) { grp.count } else { 0 };
+        let self_votes = if self.picks[gi].is_some_and(|p| p.country == own) { grp.count } else { 0 };
         let supported = support > self_votes;
         if supported {
             b += 2.0;
@@ -924,7 +917,7 @@ impl Context {
         }
         // "X, Syria" / "X, Anbar".
         for &n in &grp.comma_next {
-            let Some(next) = picks.get(group_of[n]).copied().flatten() else { continue };
+            let Some(next) = self.picks.get(group_of[n]).copied().flatten() else { continue };
             match next.kind {
                 Kind::Country => b += if next.country == place.country { 3.0 } else { -1.0 },
                 Kind::Admin1 => {
