@@ -156,8 +156,8 @@ struct Group {
     postings: Vec<Posting>,
     /// Its candidates, from [`Resolver::priors`].
     candidates: Candidates,
-    /// The position of each candidate that the closeness bonus measures
-    /// ([`has_closeness`]), laid out as `candidates`.
+    /// The position of each candidate whose closeness counts
+    /// ([`has_closeness`]; `None` for the others), laid out as `candidates`.
     positions: Vec<Option<Point>>,
     /// Index of the next mention after ", " (for "X, Syria").
     comma_next: Vec<usize>,
@@ -849,11 +849,11 @@ impl Context {
         let mut points = Points::with_capacity(groups.len().min(MAX_CONTEXT_POINTS));
         for (gi, (grp, pick)) in groups.iter().zip(&picks).enumerate() {
             let place = *pick;
-            if let Some(p) = place.filter(|p| !matches!(p.kind, Kind::Country | Kind::Admin1 | Kind::Region))
+            // A pick has a position exactly when its closeness counts.
+            if let Some(here) = picked[gi].and_then(|ci| grp.positions[ci])
                 && gi < MAX_CONTEXT_POINTS
             {
-                let known = picked[gi].and_then(|ci| grp.positions[ci]);
-                points.push(gi, known.unwrap_or_else(|| Point::of(&p)));
+                points.push(gi, here);
             }
             let Some(place) = place else { continue };
             // Only confident picks vote: a single candidate, a clear lead, or
@@ -879,7 +879,8 @@ impl Context {
     }
 
     /// The context bonus of candidate `place` of group `gi`, whose position
-    /// is `here` (from [`positions`]).
+    /// is `here` (from [`positions`]: known exactly when its closeness
+    /// counts).
     fn bonus(&self, gi: usize, place: &Facts, here: Option<Point>, grp: &Group, group_of: &[usize]) -> f64 {
         let mut b = 0.0;
         let own = place.country;
@@ -890,14 +891,13 @@ impl Context {
         if supported {
             b += 2.0;
         }
-        if has_closeness(place.kind) {
+        if let Some(here) = here {
             // Named by a group other than this one.
             if self.admin1s.get(&admin1_key(own, place.admin1)).is_some_and(|&(first, count)| count > 1 || first != gi)
             {
                 b += 1.0;
             }
             // Closeness to the document's other places.
-            let here = here.unwrap_or_else(|| Point::of(place));
             // Bounded: a book-length "document" must not make this quadratic.
             let (nearest, others) = nearest_other(&here, &self.points, gi);
             // A lone far-away candidate in a document whose places cluster
