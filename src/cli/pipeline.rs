@@ -288,10 +288,10 @@ fn is_dir_target(p: &Path) -> bool {
 }
 
 /// Encode features for each wanted slot.
-pub fn encode_all<I, F>(encoder: Option<Encoder>, items: I, mut f: F) -> std::io::Result<Vec<Encoded>>
+pub fn encode_all<E, I, F>(encoder: Option<E>, items: I, mut f: F) -> std::io::Result<Vec<Encoded>>
 where
     I: IntoIterator,
-    F: FnMut(&Encoder, I::Item) -> std::io::Result<Encoded>,
+    F: FnMut(&E, I::Item) -> std::io::Result<Encoded>,
 {
     match encoder {
         None => Ok(Vec::new()),

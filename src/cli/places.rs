@@ -27,17 +27,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (gazetteer, load_problems) = args.gazetteer.load()?;
     let parser = geoevent::Geoparser::new(gazetteer, args.resolve.options());
     let mut outputs = Outputs::open(&args.output, &[PLACES], PLACES)?;
-    let encoder = outputs.encoders()[0];
+    let encoder = outputs.encoders()[0].map(|e| places::PlaceEncoder::new(e, gazetteer));
     let docs = documents(&args.input.inputs(), args.input.format());
     let problems = for_each_document(
         docs,
         &args.run,
-        |doc| {
-            encode_all(encoder, parser.places(&doc.text), |e, p| {
-                let (geometry, props) = places::feature(&doc.id, &p);
-                e.encode_fast(&geometry, &props)
-            })
-        },
+        |doc| encode_all(encoder, parser.places(&doc.text), |e, p| e.encode(&doc.id, &p)),
         |_doc, features| outputs.write(0, &features?),
     )?;
     outputs.finish()?;

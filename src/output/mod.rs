@@ -287,6 +287,20 @@ pub mod json {
             Object { out, first: true }
         }
 
+        /// Go on with an object whose opening and first members `out`
+        /// already holds (or will hold before what this writes).
+        #[inline]
+        pub fn continued(out: &'o mut Vec<u8>) -> Object<'o> {
+            Object { out, first: false }
+        }
+
+        /// Members written elsewhere, as bytes (each after a comma).
+        #[inline]
+        pub fn raw(&mut self, members: &[u8]) {
+            self.first = false;
+            self.out.extend_from_slice(members);
+        }
+
         /// `"key":`, after a comma unless it is the first member.
         #[inline]
         fn key(&mut self, key: &str) -> &mut Vec<u8> {
@@ -340,18 +354,23 @@ pub mod json {
     /// An unsigned integer.
     #[inline]
     pub fn unsigned(out: &mut Vec<u8>, v: u64) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut v = v;
+        let mut buf = [0u8; 20];
+        out.extend_from_slice(digits(&mut buf, v));
+    }
+
+    /// The decimal digits of `v`, written at the end of `buf`.
+    #[inline]
+    pub fn digits(buf: &mut [u8; 20], mut v: u64) -> &[u8] {
+        let mut i = buf.len();
         loop {
             i -= 1;
-            digits[i] = b'0' + (v % 10) as u8;
+            buf[i] = b'0' + (v % 10) as u8;
             v /= 10;
             if v == 0 {
                 break;
             }
         }
-        out.extend_from_slice(&digits[i..]);
+        &buf[i..]
     }
 
     /// A number (`null` when not finite, as serde_json writes it).
@@ -433,30 +452,43 @@ impl Encoder {
     /// [`Encoder::encode`] of properties that write their own JSON: the
     /// same bytes, faster, for compact GeoJSON, GeoJSONSeq and NDJSON.
     pub fn encode_fast<P: WriteJson>(&self, geometry: &Geometry, properties: &P) -> std::io::Result<Encoded> {
-        if self.pretty || !matches!(self.format, Format::Geojson | Format::Geojsonseq | Format::Ndjson) {
+        if !self.is_compact_json() {
             return self.encode(geometry, properties);
         }
         let mut bytes = Vec::with_capacity(512);
         bytes.extend_from_slice(FEATURE_HEAD);
+        self.geometry_member(&mut bytes, geometry)?;
+        properties.write_json(&mut bytes);
+        bytes.push(b'}');
+        Ok(Encoded { bytes, id_at: Some(FEATURE_HEAD.len()) })
+    }
+
+    /// Whether [`Encoder::encode_fast`] writes JSON itself: compact GeoJSON,
+    /// GeoJSONSeq and NDJSON.
+    pub fn is_compact_json(&self) -> bool {
+        !self.pretty && matches!(self.format, Format::Geojson | Format::Geojsonseq | Format::Ndjson)
+    }
+
+    /// What a compact feature has between its id and its properties object:
+    /// `,"geometry":{...},"properties":`.
+    fn geometry_member(&self, bytes: &mut Vec<u8>, geometry: &Geometry) -> std::io::Result<()> {
         bytes.extend_from_slice(br#","geometry":"#);
         match geometry {
             Geometry::None => bytes.extend_from_slice(b"null"),
             Geometry::Point(p) => {
                 bytes.extend_from_slice(br#"{"type":"Point","coordinates":["#);
-                json::number(&mut bytes, round(p.lon, self.decimals));
+                json::number(bytes, round(p.lon, self.decimals));
                 bytes.push(b',');
-                json::number(&mut bytes, round(p.lat, self.decimals));
+                json::number(bytes, round(p.lat, self.decimals));
                 bytes.extend_from_slice(b"]}");
             }
             Geometry::LineString(_) => {
-                serde_json::to_writer(&mut bytes, &RoundedGeometry { geometry, decimals: self.decimals })
+                serde_json::to_writer(&mut *bytes, &RoundedGeometry { geometry, decimals: self.decimals })
                     .map_err(std::io::Error::other)?;
             }
         }
         bytes.extend_from_slice(br#","properties":"#);
-        properties.write_json(&mut bytes);
-        bytes.push(b'}');
-        Ok(Encoded { bytes, id_at: Some(FEATURE_HEAD.len()) })
+        Ok(())
     }
 
     fn csv_row<P: Serialize>(&self, geometry: &Geometry, properties: &P) -> std::io::Result<Encoded> {
@@ -635,7 +667,8 @@ impl<W: Write> FeatureWriter<W> {
         match e.id_at {
             Some(at) => {
                 self.out.write_all(&e.bytes[..at])?;
-                write!(self.out, "{}", self.count)?;
+                let mut id = [0u8; 20];
+                self.out.write_all(json::digits(&mut id, self.count))?;
                 self.out.write_all(&e.bytes[at..])?;
             }
             None => self.out.write_all(&e.bytes)?,
