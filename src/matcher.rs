@@ -652,7 +652,9 @@ impl<'g> Matcher<'g> {
         // On the way: the capitalised tokens, and which are name words.
         let mut caps = Caps { list: Vec::with_capacity(tokens.len() / 4), names: Bits::new(tokens.len()) };
         let mut probed: Vec<(usize, WordInfo)> = Vec::with_capacity(tokens.len() / 4);
-        for k in may_start(tokens) {
+        let mut picked = PICKED.with(std::cell::Cell::take);
+        let picks = may_start(tokens, &mut picked);
+        for &k in &picked[..picks] {
             let t = &tokens[k];
             let capitalised = matches!(t.case, Case::Title | Case::Upper);
             let info = self.word_info(&mut scratch.words, tok(text, t));
@@ -663,6 +665,10 @@ impl<'g> Matcher<'g> {
                 }
             }
             probed.push((k, info));
+        }
+        // The buffer is kept for the next text, unless a huge text grew it.
+        if picked.len() <= 1 << 16 {
+            PICKED.with(|p| p.set(picked));
         }
         let mut out = Vec::with_capacity(probed.len() / 2);
         let mut next = probed.iter().peekable();
@@ -1186,8 +1192,15 @@ impl<'g> Matcher<'g> {
 /// of tag lists. Picked without a branch per token (one that mispredicted
 /// at every fifth word or so): each token's index is written, and the end
 /// of the list moves on past it only when it is one.
-fn may_start(tokens: &[Token]) -> Vec<usize> {
-    let mut picked = vec![0; tokens.len()];
+///
+/// They are written to the front of `picked`, whose length is at least
+/// `tokens.len()` after the call: how many there are is returned. (A buffer
+/// reused from text to text: a fresh one would be zeroed for every text,
+/// which cost as much as the picking.)
+fn may_start(tokens: &[Token], picked: &mut Vec<usize>) -> usize {
+    if picked.len() < tokens.len() {
+        picked.resize(tokens.len(), 0);
+    }
     let mut n = 0;
     for (k, t) in tokens.iter().enumerate() {
         let capitalised = matches!(t.case, Case::Title | Case::Upper);
@@ -1195,8 +1208,12 @@ fn may_start(tokens: &[Token]) -> Vec<usize> {
         picked[n] = k;
         n += usize::from(capitalised | listed);
     }
-    picked.truncate(n);
-    picked
+    n
+}
+
+thread_local! {
+    /// The buffer of [`may_start`], kept from text to text.
+    static PICKED: std::cell::Cell<Vec<usize>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 fn is_contraction(word: &str) -> bool {
