@@ -91,6 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }];
     let mut outputs = Outputs::open(&args.output, &LAYERS, selected)?;
     let enc = outputs.encoders();
+    let place_encoder = enc[PLACES_SLOT].map(|e| places::PlaceEncoder::new(e, gazetteer));
     let hold = dedup_km.is_some() && outputs.wants(EVENTS_SLOT);
     // With --dedup, events are held until the end (with their documents'
     // metadata); everything else is written as each document comes.
@@ -111,10 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let (g, p) = claim_feature(doc, c);
             e.encode(&g, &p)
         });
-        let places = encode_all(enc[PLACES_SLOT], &x.places, |e, p| {
-            let (g, props) = places::feature(&doc.id, p);
-            e.encode_fast(&g, &props)
-        });
+        let places = encode_all(place_encoder, &x.places, |e, p| e.encode(&doc.id, p));
         Done { events, held, claims, places }
     };
     let problems =
