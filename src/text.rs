@@ -781,6 +781,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..Default::default() })]
+        /// The same on prose: words mostly one space apart, in runs that
+        /// cross 64-byte blocks, broken now and then by punctuation, a line
+        /// break or a non-ASCII letter.
+        #[test]
+        fn prose_tokens_match_the_reference(words in proptest::collection::vec((proptest::sample::select(vec![
+            "Mosul", "mosul", "MOSUL", "Baghdad", "km", "west", "said", "the", "The", "of", "a", "I", "3rd", "2020",
+            "x9", "9X", "McAllen", "U", "St", "Gen", "Érbil", "éa", "Qa'im", "Al-Qaim", "islamic", "STATE",
+            "Supercalifragilisticexpialidociousandthensomemoretomakeitlong",
+        ]), proptest::sample::select(vec![
+            " ", " ", " ", " ", " ", " ", " ", " ", " ", " ", " ", " ", ", ", ". ", "  ", "\n", "-", "; ", " é ",
+        ])), 0..120)) {
+            let text: String = words.iter().flat_map(|(w, sep)| [*w, *sep]).collect();
+            proptest::prop_assert_eq!(tokenize(&text), reference::tokenize(&text));
+        }
+    }
+
     #[test]
     fn general_punctuation_has_no_word_character() {
         assert!(GENERAL_PUNCTUATION.clone().all(|c| !c.is_alphanumeric()));
