@@ -13,7 +13,7 @@ use geoevent::output::events::{claim_feature, event_feature};
 use geoevent::output::{DISTANCE_CLAIMS, EVENTS, Encoded, PLACES, places};
 
 use super::common::{GazetteerArgs, InputArgs, OutputArgs, ResolveArgs};
-use super::pipeline::{Outputs, RunArgs, encode_all, for_each_document};
+use super::pipeline::{Outputs, RunArgs, encode_all, for_each_document, one_by_one};
 
 /// Extract events (who did what to whom, where and when) and distance
 /// claims from reports.
@@ -115,8 +115,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let places = encode_all(place_encoder, &x.places, |e, p| e.encode(&doc.id, p));
         Done { events, held, claims, places }
     };
-    let problems =
-        for_each_document(documents(&args.input.inputs(), args.input.format()), &args.run, work, |doc, d| {
+    let problems = for_each_document(
+        documents(&args.input.inputs(), args.input.format()),
+        &args.run,
+        one_by_one(work),
+        |doc, d| {
             outputs.write(EVENTS_SLOT, &d.events?)?;
             outputs.write(CLAIMS_SLOT, &d.claims?)?;
             outputs.write(PLACES_SLOT, &d.places?)?;
@@ -125,7 +128,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 docs.insert(doc.id.clone(), doc);
             }
             Ok(())
-        })?;
+        },
+    )?;
     if let Some(km) = dedup_km.filter(|_| hold) {
         let enc = enc[EVENTS_SLOT].context("no events writer")?;
         for e in dedup(held, km) {

@@ -13,7 +13,7 @@ use geoevent::output::events::{claim_feature, event_feature};
 use geoevent::output::{DISTANCE_CLAIMS, EVENTS, Encoded, Encoder, FeatureWriter, Format, write_file_atomically};
 
 use super::common::{GazetteerArgs, InputArgs, ResolveArgs};
-use super::pipeline::{RunArgs, for_each_document};
+use super::pipeline::{RunArgs, for_each_document, one_by_one};
 
 /// Map the events and distance claims of reports on one HTML page (Leaflet,
 /// everything inlined, no network access unless --tiles is given).
@@ -70,16 +70,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
         Ok((ev.collect::<std::io::Result<_>>()?, cl.collect::<std::io::Result<_>>()?))
     };
-    let problems = for_each_document(documents(&args.input.inputs(), args.input.format()), &args.run, work, |_, r| {
-        let (ev, cl) = r.context("encoding features")?;
-        for e in &ev {
-            events.write_encoded(e).context("encoding features")?;
-        }
-        for c in &cl {
-            claims.write_encoded(c).context("encoding features")?;
-        }
-        Ok(())
-    })?;
+    let problems = for_each_document(
+        documents(&args.input.inputs(), args.input.format()),
+        &args.run,
+        one_by_one(work),
+        |_, r| {
+            let (ev, cl) = r.context("encoding features")?;
+            for e in &ev {
+                events.write_encoded(e).context("encoding features")?;
+            }
+            for c in &cl {
+                claims.write_encoded(c).context("encoding features")?;
+            }
+            Ok(())
+        },
+    )?;
     let events = String::from_utf8(events.finish().context("encoding features")?).context("encoding features")?;
     let claims = String::from_utf8(claims.finish().context("encoding features")?).context("encoding features")?;
     let page = Page { title: &args.title, tiles: args.tiles.as_deref(), attribution: args.attribution.as_deref() };

@@ -38,31 +38,54 @@ impl RunArgs {
 const BATCH_DOCS: usize = 512;
 const BATCH_BYTES: usize = 8 << 20;
 
+/// Documents a worker takes at once (at most this many, and this many bytes
+/// of text unless one document alone has more): `work` may run its stages
+/// over all of them in turn (see [`geoevent::Geoparser::places_of_each`]).
+const CHUNK_DOCS: usize = 8;
+const CHUNK_BYTES: usize = 64 << 10;
+
 /// Run `work` over every document, with `jobs` threads, and hand each
 /// result with its document to `consume` in input order (so the output of
-/// `-j N` is the output of `-j 1`). Input problems are printed and counted;
-/// the count is returned.
+/// `-j N` is the output of `-j 1`). `work` takes a few documents at a time
+/// and gives one result for each, in order. Input problems are printed and
+/// counted; the count is returned.
 pub fn for_each_document<T, W, C>(mut docs: Documents, run: &RunArgs, work: W, mut consume: C) -> anyhow::Result<usize>
 where
     T: Send,
-    W: Fn(&Document) -> T + Sync,
+    W: Fn(&[Document]) -> Vec<T> + Sync,
     C: FnMut(Document, T) -> anyhow::Result<()> + Send,
 {
     let progress = Progress::new(run.quiet, docs.total_bytes());
     let mut problems = 0;
     let jobs = run.jobs();
     if jobs == 1 {
-        while let Some(item) = docs.next() {
+        let mut chunk: Vec<Document> = Vec::with_capacity(CHUNK_DOCS);
+        let mut bytes = 0;
+        loop {
+            let item = docs.next();
+            let end = item.is_none();
             match item {
-                Item::Problem(e) => {
+                None => {}
+                Some(Item::Problem(e)) => {
                     problems += 1;
                     progress.error(&e.to_string());
                 }
-                Item::Document(d) => {
-                    let t = work(&d);
-                    consume(d, t)?;
-                    progress.advance(docs.bytes_read(), 1);
+                Some(Item::Document(d)) => {
+                    bytes += d.text.len();
+                    chunk.push(d);
                 }
+            }
+            if chunk.len() >= CHUNK_DOCS || bytes >= CHUNK_BYTES || (end && !chunk.is_empty()) {
+                let results = work(&chunk);
+                let n = chunk.len() as u64;
+                for (d, t) in chunk.drain(..).zip(results) {
+                    consume(d, t)?;
+                }
+                bytes = 0;
+                progress.advance(docs.bytes_read(), n);
+            }
+            if end {
+                break;
             }
         }
         progress.finish();
@@ -87,13 +110,8 @@ where
                 || {
                     rayon::join(
                         || {
-                            batch
-                                .into_par_iter()
-                                .map(|d| {
-                                    let t = work(&d);
-                                    (d, t)
-                                })
-                                .collect::<Vec<_>>()
+                            let results: Vec<Vec<T>> = batch.par_chunks(CHUNK_DOCS).map(&work).collect();
+                            batch.into_iter().zip(results.into_iter().flatten()).collect::<Vec<_>>()
                         },
                         || written.drain(..).try_for_each(|(d, t)| consume(d, t)),
                     )
@@ -111,6 +129,12 @@ where
     }
     progress.finish();
     Ok(problems)
+}
+
+/// The `work` of [`for_each_document`] that handles its documents one by
+/// one with `each`.
+pub fn one_by_one<T>(each: impl Fn(&Document) -> T + Sync) -> impl Fn(&[Document]) -> Vec<T> + Sync {
+    move |docs| docs.iter().map(&each).collect()
 }
 
 /// Documents read for the workers at once, and the input problems met on

@@ -32,7 +32,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let problems = for_each_document(
         docs,
         &args.run,
-        |doc| encode_all(encoder, parser.places(&doc.text), |e, p| e.encode(&doc.id, &p)),
+        |docs| {
+            let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+            let places = parser.places_of_each(&texts);
+            docs.iter().zip(places).map(|(doc, ps)| encode_all(encoder, ps, |e, p| e.encode(&doc.id, &p))).collect()
+        },
         |_doc, features| outputs.write(0, &features?),
     )?;
     outputs.finish()?;

@@ -71,6 +71,17 @@ proptest! {
         }
     }
 
+    /// Stage by stage over several texts, the pipeline finds what it finds
+    /// text by text.
+    #[test]
+    fn places_of_each_are_the_places_of_each_text(texts in prop::collection::vec(text(), 0..6)) {
+        let parser = Geoparser::new(Gazetteer::embedded(), Options::default());
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let each: Vec<String> = texts.iter().map(|t| format!("{:?}", parser.places(t))).collect();
+        let staged: Vec<String> = parser.places_of_each(&texts).iter().map(|p| format!("{p:?}")).collect();
+        prop_assert_eq!(staged, each);
+    }
+
     #[test]
     fn output_is_always_rfc7946(text in text()) {
         let doc = Document { id: "p".into(), text, published: Some("2020-01-03".into()), ..Document::default() };
