@@ -77,6 +77,7 @@ where
             }
             if chunk.len() >= CHUNK_DOCS || bytes >= CHUNK_BYTES || (end && !chunk.is_empty()) {
                 let results = work(&chunk);
+                ensure_one_each(results.len(), chunk.len())?;
                 let n = chunk.len() as u64;
                 for (d, t) in chunk.drain(..).zip(results) {
                     consume(d, t)?;
@@ -110,8 +111,15 @@ where
                 || {
                     rayon::join(
                         || {
-                            let results: Vec<Vec<T>> = batch.par_chunks(CHUNK_DOCS).map(&work).collect();
-                            batch.into_iter().zip(results.into_iter().flatten()).collect::<Vec<_>>()
+                            let results: Vec<T> = batch
+                                .par_chunks(CHUNK_DOCS)
+                                .map(&work)
+                                .collect::<Vec<_>>()
+                                .into_iter()
+                                .flatten()
+                                .collect();
+                            ensure_one_each(results.len(), batch.len())?;
+                            Ok::<_, anyhow::Error>(batch.into_iter().zip(results).collect::<Vec<_>>())
                         },
                         || written.drain(..).try_for_each(|(d, t)| consume(d, t)),
                     )
@@ -121,7 +129,7 @@ where
         });
         wrote?;
         progress.advance(docs.bytes_read(), count);
-        written = results;
+        written = results?;
         next = read;
         if last {
             break;
@@ -129,6 +137,13 @@ where
     }
     progress.finish();
     Ok(problems)
+}
+
+/// `work` gives one result per document: anything else is a bug, reported
+/// rather than left to drop documents.
+fn ensure_one_each(results: usize, docs: usize) -> anyhow::Result<()> {
+    anyhow::ensure!(results == docs, "internal error: {results} results for {docs} documents");
+    Ok(())
 }
 
 /// The `work` of [`for_each_document`] that handles its documents one by
