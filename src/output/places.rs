@@ -178,8 +178,8 @@ impl<'a> PlaceProps<'a> {
 /// with the bytes that depend only on the gazetteer place (its geometry,
 /// id, name, kind, country, division, population: two thirds of a feature,
 /// and both of its coordinates to format) made once per place and thread,
-/// then copied. News repeats its places: a run of LGL and TR-News writes
-/// about 4,000 features per 1.4 MB from about 1,500 places.
+/// then copied. News repeats its places: one pass of LGL and TR-News
+/// (1.4 MB) writes 4,079 features of 959 places.
 #[derive(Clone, Copy, Debug)]
 pub struct PlaceEncoder {
     encoder: Encoder,
