@@ -109,7 +109,9 @@ const ASCII_FOLD: [u8; 128] = {
 
 /// The folded form of one token.
 pub fn fold_token(token: &str) -> String {
-    let mut s = String::with_capacity(token.len());
+    // Room for the 16-byte store of a short token, so that it does not
+    // grow the string it has just made.
+    let mut s = String::with_capacity(token.len().max(16));
     fold_token_into(token, &mut s);
     s
 }
