@@ -586,9 +586,6 @@ struct Scratch {
     words: WordMap<WordInfo>,
     key: String,
     loose: Vec<u8>,
-    /// The facts of the token last looked up, by token index: the exact and
-    /// the loose match of a token both start with them.
-    first: Option<(usize, WordInfo)>,
 }
 
 /// What the matcher knows of a word as written, whatever its context: the
@@ -645,7 +642,7 @@ impl<'g> Matcher<'g> {
         let id = self.gazetteer.id();
         // A call that panics leaves an empty map, bounded likewise.
         let words = WORDS.with(|w| std::mem::replace(w.borrow_mut().for_owner(id), WordMap::new(MEMO_CAPACITY)));
-        let mut scratch = Scratch { words, key: String::with_capacity(64), loose: Vec::with_capacity(64), first: None };
+        let mut scratch = Scratch { words, key: String::with_capacity(64), loose: Vec::with_capacity(64) };
         // First every word a match may start at is looked up in the memo,
         // in one pass: the probes do not wait on each other (most of a
         // probe's time is a cache miss), as they would between matches.
@@ -657,7 +654,7 @@ impl<'g> Matcher<'g> {
         for &k in &picked[..picks] {
             let t = &tokens[k];
             let capitalised = matches!(t.case, Case::Title | Case::Upper);
-            let info = self.word_info(&mut scratch.words, tok(text, t));
+            let info = self.word_info(&mut scratch.words, text, t);
             if capitalised {
                 caps.list.push(k);
                 if info.bits & word::FUNCTION == 0 {
@@ -679,7 +676,6 @@ impl<'g> Matcher<'g> {
             let Some(&&(k, info)) = next.peek() else { break };
             i = k;
             let t = &tokens[i];
-            scratch.first = Some((i, info));
             if info.bits & word::CONTRACTION != 0 || info.starts_nothing() {
                 i += 1;
                 continue;
@@ -695,7 +691,7 @@ impl<'g> Matcher<'g> {
                 continue;
             }
             let found = self
-                .longest(text, tokens, i, false, &mut scratch)
+                .longest(text, tokens, i, false, Some(info.first), &mut scratch)
                 .or_else(|| self.stripped(text, tokens, i, &mut scratch))
                 .or_else(|| {
                     // Loose spellings only mid-sentence: sentence-initial
@@ -703,7 +699,7 @@ impl<'g> Matcher<'g> {
                     if t.sentence_start || t.end - t.start < 4 {
                         None
                     } else {
-                        self.longest(text, tokens, i, true, &mut scratch)
+                        self.longest(text, tokens, i, true, Some(info.first), &mut scratch)
                     }
                 })
                 .or_else(|| self.demonym(text, tokens, i, &mut scratch));
@@ -721,10 +717,10 @@ impl<'g> Matcher<'g> {
         self.filter(text, tokens, &caps, out)
     }
 
-    /// The [`WordInfo`] of `w`, memoised (in the thread's memo, which
-    /// `words` holds for the call).
-    fn word_info(&self, words: &mut WordMap<WordInfo>, w: &str) -> WordInfo {
-        words.get_or_insert_with(w.as_bytes(), || self.describe(w))
+    /// The [`WordInfo`] of token `t` of `text`, memoised (in the thread's
+    /// memo, which `words` holds for the call).
+    fn word_info(&self, words: &mut WordMap<WordInfo>, text: &str, t: &Token) -> WordInfo {
+        words.get_or_insert_at(text.as_bytes(), t.start, t.end, || self.describe(tok(text, t)))
     }
 
     /// The [`WordInfo`] of `w`, computed.
@@ -746,16 +742,19 @@ impl<'g> Matcher<'g> {
         WordInfo { first, bits }
     }
 
-    /// Longest match starting at token `i`.
-    fn longest(&self, text: &str, tokens: &[Token], i: usize, loose: bool, s: &mut Scratch) -> Option<Mention> {
-        let first = match s.first {
-            Some((k, info)) if k == i => info.first,
-            _ => {
-                let info = self.word_info(&mut s.words, tok(text, &tokens[i]));
-                s.first = Some((i, info));
-                info.first
-            }
-        };
+    /// Longest match starting at token `i`. `known`: what the name index
+    /// says of token `i` as a first word, when the caller has it at hand (the
+    /// exact and the loose match of a token both start with it).
+    fn longest(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        i: usize,
+        loose: bool,
+        known: Option<FirstWord>,
+        s: &mut Scratch,
+    ) -> Option<Mention> {
+        let first = known.unwrap_or_else(|| self.word_info(&mut s.words, text, &tokens[i]).first);
         if !first.starts_names() {
             return None;
         }
@@ -851,7 +850,7 @@ impl<'g> Matcher<'g> {
         if !matches!(t.gap, Gap::Hyphen | Gap::Space) || i + 1 >= tokens.len() {
             return None;
         }
-        let mut m = self.longest(text, tokens, i + 1, false, s)?;
+        let mut m = self.longest(text, tokens, i + 1, false, None, s)?;
         for c in &mut m.candidates {
             c.variant = c.variant.max(Variant::Stripped);
         }

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 
 // Word keys are packed by `swar` (which `build.rs` compiles too, for word
 // folding): re-exported here, where the tables that use them live.
-pub use crate::swar::{SHORT, is_ascii_alnum, lowercase_key, pack, pack_ascii_lowercase};
+pub use crate::swar::{SHORT, is_ascii_alnum, lowercase_key, pack, pack_ascii_lowercase, pack_at};
 
 /// A map from byte strings to values, emptied when it reaches its capacity
 /// (so memory stays flat on a stream of any length).
@@ -122,6 +122,24 @@ impl<V: Copy> WordMap<V> {
         self.insert(key, v);
         v
     }
+
+    /// [`WordMap::get_or_insert_with`] of `text[start..end]`, packed by
+    /// [`pack_at`].
+    #[inline]
+    pub fn get_or_insert_at(&mut self, text: &[u8], start: usize, end: usize, compute: impl FnOnce() -> V) -> V {
+        let Some(k) = pack_at(text, start, end) else {
+            return self.get_or_insert_with(text.get(start..end).unwrap_or_default(), compute);
+        };
+        if let Some(v) = self.short.get(&k) {
+            return *v;
+        }
+        let v = compute();
+        if self.short.len() >= self.capacity {
+            self.short.clear();
+        }
+        self.short.insert(k, v);
+        v
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +189,8 @@ mod tests {
         assert_eq!(pack(b"Mosul").and_then(|k| m.get_packed(k)), Some(&1));
         assert_eq!(m.get_or_insert_with(b"Erbil", || 3), 3);
         assert_eq!(m.get_or_insert_with(b"Erbil", || 4), 3);
+        // A key given as a range of a text: the same key as the bytes alone.
+        assert_eq!(m.get_or_insert_at(b"near Erbil on Monday", 5, 10, || 6), 3);
         assert_eq!(m.len(), 3);
         // A third short key empties the full short table first.
         m.insert(b"Kirkuk", 5);

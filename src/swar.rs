@@ -103,6 +103,22 @@ pub fn pack(bytes: &[u8]) -> Option<u128> {
     Some(u128::from(lo) | u128::from(hi) << 64 | (n as u128) << 120)
 }
 
+/// [`pack`] of `bytes[start..end]` (`None` also when that is no range of
+/// `bytes`). When 16 bytes from `start` are inside `bytes`, by one 16-byte
+/// load and a mask: [`pack`] of the slice alone must branch on its length
+/// (a branch that mispredicts from word to word).
+#[inline]
+pub fn pack_at(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
+    let n = end.checked_sub(start)?;
+    if n > SHORT {
+        return None;
+    }
+    match bytes.get(start..).and_then(<[u8]>::first_chunk::<16>) {
+        Some(w) => Some(u128::from_le_bytes(*w) & ((1u128 << (8 * n)) - 1) | (n as u128) << 120),
+        None => pack(bytes.get(start..end)?),
+    }
+}
+
 /// [`pack`] of `bytes` with ASCII letters lowercased.
 #[inline]
 pub fn pack_ascii_lowercase(bytes: &[u8]) -> Option<u128> {
@@ -145,6 +161,21 @@ mod tests {
             let mut lower = bytes;
             lower.make_ascii_lowercase();
             proptest::prop_assert_eq!(ascii_lowercase(u64::from_le_bytes(bytes)), u64::from_le_bytes(lower));
+        }
+    }
+
+    proptest::proptest! {
+        /// Packing a range of a longer text by one load and a mask gives
+        /// what packing the range alone gives, near the text's end too.
+        #[test]
+        fn pack_at_is_pack_of_the_range(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+            start in 0usize..44,
+            len in 0usize..20,
+        ) {
+            let end = start + len;
+            let alone = bytes.get(start..end).and_then(pack);
+            proptest::prop_assert_eq!(pack_at(&bytes, start, end), alone);
         }
     }
 
