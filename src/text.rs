@@ -571,7 +571,10 @@ fn mark_lines_asking(
                 // (the byte before it is the other word's): most words of
                 // a line, with no look at the text.
                 let after_word = idx > line_begin && tokens[idx - 1].gap == Gap::Space;
-                if tokens[idx].case == Case::Lower && (ask_every_word || !after_word) {
+                // Nor is a word followed by a space and a word, or by a
+                // period, a space and a word: no list punctuation follows.
+                let before_word = matches!(tokens[idx].gap, Gap::Space | Gap::AbbrevSpace);
+                if tokens[idx].case == Case::Lower && (ask_every_word || !(after_word || before_word)) {
                     tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
                 }
             }
