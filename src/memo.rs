@@ -53,12 +53,7 @@ impl<V> WordMap<V> {
     /// Set the value of `key`, emptying a full table first.
     pub fn insert(&mut self, key: &[u8], value: V) {
         match pack(key) {
-            Some(k) => {
-                if self.short.len() >= self.capacity {
-                    self.short.clear();
-                }
-                self.short.insert(k, value);
-            }
+            Some(k) => self.insert_packed(k, value),
             None => {
                 if self.long.len() >= self.capacity {
                     self.long.clear();
@@ -66,6 +61,14 @@ impl<V> WordMap<V> {
                 self.long.insert(key.into(), value);
             }
         }
+    }
+
+    /// Set the value of a key made by [`pack`], emptying a full table first.
+    fn insert_packed(&mut self, key: u128, value: V) {
+        if self.short.len() >= self.capacity {
+            self.short.clear();
+        }
+        self.short.insert(key, value);
     }
 
     /// Forget every key.
@@ -123,8 +126,8 @@ impl<V: Copy> WordMap<V> {
         v
     }
 
-    /// [`WordMap::get_or_insert_with`] of `text[start..end]`, packed by
-    /// [`pack_at`].
+    /// [`WordMap::get_or_insert_with`] of `text[start..end]`, a short key
+    /// packed by [`pack_at`]. A range outside `text` is the empty key.
     #[inline]
     pub fn get_or_insert_at(&mut self, text: &[u8], start: usize, end: usize, compute: impl FnOnce() -> V) -> V {
         let Some(k) = pack_at(text, start, end) else {
@@ -134,10 +137,7 @@ impl<V: Copy> WordMap<V> {
             return *v;
         }
         let v = compute();
-        if self.short.len() >= self.capacity {
-            self.short.clear();
-        }
-        self.short.insert(k, v);
+        self.insert_packed(k, v);
         v
     }
 }
@@ -199,6 +199,22 @@ mod tests {
         assert_eq!(m.get(b"a very long key of many bytes"), Some(&2));
         m.clear();
         assert!(m.is_empty());
+    }
+
+    #[test]
+    fn keys_at_ranges_of_a_text() {
+        let mut m = WordMap::default();
+        let text = b"Mosul, Erbil and a long name of many words";
+        assert_eq!(m.get_or_insert_at(text, 7, 12, || 1), 1);
+        assert_eq!(m.get(b"Erbil"), Some(&1));
+        // Near the end of the text (fewer than 16 bytes left) and long keys.
+        assert_eq!(m.get_or_insert_at(text, 37, 42, || 2), 2);
+        assert_eq!(m.get(b"words"), Some(&2));
+        assert_eq!(m.get_or_insert_at(text, 19, 42, || 3), 3);
+        assert_eq!(m.get(b"long name of many words"), Some(&3));
+        // A range outside the text is the empty key.
+        assert_eq!(m.get_or_insert_at(text, 40, 50, || 4), 4);
+        assert_eq!(m.get(b""), Some(&4));
     }
 
     #[test]
