@@ -763,7 +763,19 @@ impl<'g> Matcher<'g> {
         // length of the folded key.
         let mut best: Option<(usize, Lookup<'g>, usize)> = None;
         let mut shorter: Option<(usize, Lookup<'g>, usize)> = None;
-        let mut lookup = self.gazetteer.first_lookup(&first, loose);
+        let mut lookup = match self.gazetteer.first_lookup(&first, loose) {
+            Some(lookup) => lookup,
+            None => {
+                s.key.clear();
+                fold_token_into(tok(text, &tokens[i]), &mut s.key);
+                if loose {
+                    loose_index_key(&s.key, &mut s.loose);
+                    self.gazetteer.lookup(&s.loose)
+                } else {
+                    self.gazetteer.lookup(s.key.as_bytes())
+                }
+            }
+        };
         if lookup.is_match() || lookup.is_prefix {
             // The folded key is needed from here on: for the mention, and to
             // extend the name.
@@ -1346,4 +1358,30 @@ fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> 
         after = right + 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A first word whose index values were too large to keep in the word
+    /// memo is looked up again from its key, exactly and loosely, with the
+    /// same match as from the kept values.
+    #[test]
+    fn too_large_index_values_are_looked_up_again() {
+        let matcher = Matcher::new(Gazetteer::embedded(), MatchOptions::default());
+        let text = "Fighting near Mosul and Tal Afar, and in Fallujah, Kirkuk and Sulaimaniya.";
+        let tokens = crate::text::tokenize(text);
+        let mut s = Scratch { words: WordMap::default(), key: String::new(), loose: Vec::new() };
+        let mut found = 0;
+        for i in 0..tokens.len() {
+            for loose in [false, true] {
+                let kept = matcher.longest(text, &tokens, i, loose, None, &mut s);
+                let again = matcher.longest(text, &tokens, i, loose, Some(FirstWord::too_large()), &mut s);
+                found += usize::from(kept.is_some());
+                assert_eq!(again, kept, "token {i}, loose {loose}");
+            }
+        }
+        assert!(found >= 5, "{found} matches");
+    }
 }

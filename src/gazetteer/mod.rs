@@ -191,32 +191,73 @@ fn record_u32(record: &[u8], at: usize) -> u32 {
 pub const MEMO_CAPACITY: usize = 100_000;
 
 /// What the name index says about one word of text as the first word of a
-/// name (see [`Gazetteer::first_word`]). Small (16 bytes): the matcher keeps
-/// one per distinct word in a memo that is probed for every capitalised word.
+/// name (see [`Gazetteer::first_word`]). Small (8 bytes): the matcher keeps
+/// one per distinct word in a memo that is probed for every capitalised
+/// word, and the smaller its entries, the fewer of its probes miss the cache.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FirstWord {
-    /// Index value of the word's folded key, when some name starts with it;
-    /// [`NO_VALUE`] otherwise.
-    exact: u64,
+    /// Index value of the word's folded key, when some name starts with it,
+    /// in 32 bits (see [`narrow`]).
+    exact: u32,
     /// Index value of its loose form, likewise.
-    loose: u64,
+    loose: u32,
 }
 
 /// [`FirstWord`]'s "no index value": values are a posting offset with the
 /// prefix bit, far below this in any index that can be built.
 const NO_VALUE: u64 = u64::MAX;
 
+/// [`NO_VALUE`] in 32 bits.
+const NARROW_NONE: u32 = u32::MAX;
+/// An index value too large for 32 bits: the key is to be looked up again.
+const NARROW_WIDE: u32 = u32::MAX - 1;
+
+/// Posting offsets below this fit in 31 bits without meeting [`NARROW_WIDE`]
+/// or [`NARROW_NONE`] when the prefix bit is set.
+const NARROW_OFFSETS: u64 = (1 << 31) - 2;
+
+/// An index value in 32 bits: the prefix bit in bit 31 and the posting
+/// offset below it; [`NARROW_WIDE`] for an offset that does not fit (two
+/// billion postings and more: no index built from GeoNames comes near).
+fn narrow(value: u64) -> u32 {
+    if value == NO_VALUE {
+        return NARROW_NONE;
+    }
+    let offset = value & !build::PREFIX_BIT;
+    if offset >= NARROW_OFFSETS {
+        return NARROW_WIDE;
+    }
+    u32::from(value & build::PREFIX_BIT != 0) << 31 | offset as u32
+}
+
+/// The index value that [`narrow`] made `v` from; `None` for
+/// [`NARROW_WIDE`].
+fn widen(v: u32) -> Option<u64> {
+    match v {
+        NARROW_NONE => Some(NO_VALUE),
+        NARROW_WIDE => None,
+        _ => Some(if v >> 31 == 1 { build::PREFIX_BIT } else { 0 } | u64::from(v & !(1 << 31))),
+    }
+}
+
 impl Default for FirstWord {
     fn default() -> FirstWord {
-        FirstWord { exact: NO_VALUE, loose: NO_VALUE }
+        FirstWord { exact: NARROW_NONE, loose: NARROW_NONE }
     }
 }
 
 impl FirstWord {
+    /// A first word whose index values were too large to keep: its lookups
+    /// must be made again from its key.
+    #[cfg(test)]
+    pub(crate) fn too_large() -> FirstWord {
+        FirstWord { exact: NARROW_WIDE, loose: NARROW_WIDE }
+    }
+
     /// Whether the word's folded key, or its loose form, names places or
     /// starts longer names.
     pub fn starts_names(&self) -> bool {
-        self.exact != NO_VALUE || self.loose != NO_VALUE
+        self.exact != NARROW_NONE || self.loose != NARROW_NONE
     }
 }
 
@@ -681,7 +722,7 @@ impl Gazetteer {
         let get = |k: &[u8]| if self.may_start(k) { self.fst.get(k).unwrap_or(NO_VALUE) } else { NO_VALUE };
         let mut loose = Vec::with_capacity(key.len() + 1);
         loose_index_key(&key, &mut loose);
-        FirstWord { exact: get(key.as_bytes()), loose: get(&loose) }
+        FirstWord { exact: narrow(get(key.as_bytes())), loose: narrow(get(&loose)) }
     }
 
     /// A number that tells this gazetteer from every other one loaded in the
@@ -691,10 +732,12 @@ impl Gazetteer {
     }
 
     /// The lookup of a first word's folded key (`loose`: of its loose form).
-    /// Gives what [`Gazetteer::lookup`] gives for that key.
-    pub fn first_lookup(&self, word: &FirstWord, loose: bool) -> Lookup<'_> {
-        let value = if loose { word.loose } else { word.exact };
-        self.lookup_value((value != NO_VALUE).then_some(value))
+    /// Gives what [`Gazetteer::lookup`] gives for that key, or `None` when
+    /// the word's index value was too large to keep (in an index of over two
+    /// billion postings): then look the key up.
+    pub fn first_lookup(&self, word: &FirstWord, loose: bool) -> Option<Lookup<'_>> {
+        let value = widen(if loose { word.loose } else { word.exact })?;
+        Some(self.lookup_value((value != NO_VALUE).then_some(value)))
     }
 
     /// Look up a loose key (see [`normalize::loose_key`]).
@@ -733,7 +776,37 @@ impl Gazetteer {
 
 #[cfg(test)]
 mod tests {
-    use super::fst_checksum_ok;
+    use super::{NARROW_OFFSETS, NARROW_WIDE, NO_VALUE, build, fst_checksum_ok, narrow, widen};
+
+    proptest::proptest! {
+        /// An index value kept in 32 bits comes back as it was, unless its
+        /// offset does not fit; then it is marked to be looked up again.
+        #[test]
+        fn narrow_index_values_come_back_whole(offset in proptest::num::u64::ANY, prefix: bool, small: bool) {
+            let offset = if small { offset % (1 << 32) } else { offset } & !build::PREFIX_BIT;
+            let value = offset | if prefix { build::PREFIX_BIT } else { 0 };
+            let n = narrow(value);
+            if value == NO_VALUE {
+                proptest::prop_assert_eq!(widen(n), Some(NO_VALUE));
+            } else if offset < NARROW_OFFSETS {
+                proptest::prop_assert_eq!(widen(n), Some(value));
+            } else {
+                proptest::prop_assert_eq!(n, NARROW_WIDE);
+                proptest::prop_assert_eq!(widen(n), None);
+            }
+        }
+    }
+
+    #[test]
+    fn narrow_index_values_at_the_edges() {
+        let largest = NARROW_OFFSETS - 1;
+        assert_eq!(widen(narrow(largest | build::PREFIX_BIT)), Some(largest | build::PREFIX_BIT));
+        assert_eq!(widen(narrow(largest)), Some(largest));
+        assert_eq!(narrow(largest + 1), NARROW_WIDE);
+        assert_eq!(narrow((largest + 1) | build::PREFIX_BIT), NARROW_WIDE);
+        assert_eq!(widen(narrow(NO_VALUE)), Some(NO_VALUE));
+        assert_eq!(widen(narrow(0)), Some(0));
+    }
 
     fn fst_of(keys: &std::collections::BTreeSet<String>) -> Vec<u8> {
         let mut b = fst::MapBuilder::memory();
