@@ -763,25 +763,15 @@ impl<'g> Matcher<'g> {
         // length of the folded key.
         let mut best: Option<(usize, Lookup<'g>, usize)> = None;
         let mut shorter: Option<(usize, Lookup<'g>, usize)> = None;
-        let mut lookup = match self.gazetteer.first_lookup(&first, loose) {
-            Some(lookup) => lookup,
-            None => {
-                s.key.clear();
-                fold_token_into(tok(text, &tokens[i]), &mut s.key);
-                if loose {
-                    loose_index_key(&s.key, &mut s.loose);
-                    self.gazetteer.lookup(&s.loose)
-                } else {
-                    self.gazetteer.lookup(s.key.as_bytes())
-                }
-            }
-        };
-        if lookup.is_match() || lookup.is_prefix {
-            // The folded key is needed from here on: for the mention, and to
-            // extend the name.
+        let known_lookup = self.gazetteer.first_lookup(&first, loose);
+        if known_lookup.as_ref().is_none_or(|l| l.is_match() || l.is_prefix) {
+            // The folded key is needed from here on: for the mention, to
+            // extend the name, and to look it up when its index value was too
+            // large to keep.
             s.key.clear();
             fold_token_into(tok(text, &tokens[i]), &mut s.key);
         }
+        let mut lookup = known_lookup.unwrap_or_else(|| self.key_lookup(s, loose));
         let mut j = i;
         loop {
             let long_enough = !loose || s.key.len() >= 6;
@@ -816,12 +806,7 @@ impl<'g> Matcher<'g> {
             s.key.push(' ');
             fold_token_into(next_word, &mut s.key);
             j += 1;
-            lookup = if loose {
-                loose_index_key(&s.key, &mut s.loose);
-                self.gazetteer.lookup(&s.loose)
-            } else {
-                self.gazetteer.lookup(s.key.as_bytes())
-            };
+            lookup = self.key_lookup(s, loose);
         }
         let (mut last, mut lookup, mut key_len) = best?;
         // A lowercase feature word extends a name only when the shorter name
@@ -842,6 +827,18 @@ impl<'g> Matcher<'g> {
         }
         let key = span_key(text, tokens, i, last, &s.key[..key_len]);
         Some(self.mention_with_key(tokens, i, last, key, candidates))
+    }
+
+    /// The name index's lookup of the folded key in `s.key` (`loose`: of
+    /// its loose form).
+    #[inline]
+    fn key_lookup(&self, s: &mut Scratch, loose: bool) -> Lookup<'g> {
+        if loose {
+            loose_index_key(&s.key, &mut s.loose);
+            self.gazetteer.lookup(&s.loose)
+        } else {
+            self.gazetteer.lookup(s.key.as_bytes())
+        }
     }
 
     /// "al-Qaim" when only "Qaim" is known: skip a leading article joined to
