@@ -9,6 +9,8 @@
 //! under the acceptance threshold is dropped unless context marks it as a
 //! place, in which case it is kept unresolved.
 
+use std::rc::Rc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::gazetteer::{Facts, Gazetteer, Kind, Place, Posting, Variant};
@@ -154,11 +156,9 @@ struct Group {
     /// The postings of its mentions, merged: each place once, with its
     /// best variant, in order of first appearance.
     postings: Vec<Posting>,
-    /// Its candidates, from [`Resolver::priors`].
-    candidates: Candidates,
-    /// The position of each candidate whose closeness counts
-    /// ([`has_closeness`]; `None` for the others), laid out as `candidates`.
-    positions: Vec<Option<Point>>,
+    /// Its candidates, from [`Resolver::priors`]: shared with the memo of
+    /// priors (and every group with the same postings and cues), not copied.
+    candidates: Rc<[Candidate]>,
     /// Index of the next mention after ", " (for "X, Syria").
     comma_next: Vec<usize>,
     cues: GroupCues,
@@ -204,13 +204,49 @@ const MAX_CANDIDATES: usize = 24;
 /// Places (in order of first mention) considered for closeness.
 const MAX_CONTEXT_POINTS: usize = 256;
 
-/// A group's candidates as [`Resolver::group_candidates`] made them, for
-/// the postings and cues they were made from.
+/// One candidate of a group, as [`Resolver::group_candidates`] made it:
+/// everything resolving reads of it in one place (one allocation for all of
+/// a group's, which a memo hit reads with few cache misses).
+#[derive(Clone, Copy)]
+struct Candidate {
+    posting: Posting,
+    facts: Facts,
+    /// Its score before document context.
+    prior: f64,
+    /// The sine and cosine of half its latitude (see [`Point`]): computed
+    /// once for the memo of priors, not once a document.
+    half_sin: f64,
+    half_cos: f64,
+}
+
+impl Candidate {
+    fn new(&(posting, facts, prior): &(Posting, Facts, f64)) -> Candidate {
+        // (A position only where closeness counts: no sine and cosine else.)
+        let p = if has_closeness(facts.kind) { Point::of(&facts) } else { Point::new(facts.lon, 0.0) };
+        Candidate { posting, facts, prior, half_sin: p.half_sin, half_cos: p.half_cos }
+    }
+
+    /// Its position, when its closeness counts ([`has_closeness`]).
+    fn position(&self) -> Option<Point> {
+        has_closeness(self.facts.kind).then_some(Point {
+            lon: self.facts.lon,
+            lat: self.facts.lat,
+            half_cos: self.half_cos,
+            half_sin: self.half_sin,
+        })
+    }
+}
+
+/// A group's candidates, shared.
+fn shared(candidates: &Candidates) -> Rc<[Candidate]> {
+    candidates.iter().map(Candidate::new).collect()
+}
+
+/// A group's candidates for the postings and cues they were made from.
 struct PriorEntry {
     cues: u16,
     postings: Box<[Posting]>,
-    candidates: Candidates,
-    positions: Vec<Option<Point>>,
+    candidates: Rc<[Candidate]>,
 }
 
 /// Groups' candidates by postings and cues, for one resolver: news repeats
@@ -236,8 +272,7 @@ impl PriorEntry {
     fn bytes(&self) -> usize {
         std::mem::size_of::<PriorEntry>()
             + std::mem::size_of_val(&*self.postings)
-            + self.candidates.capacity() * std::mem::size_of::<(Posting, Facts, f64)>()
-            + self.positions.capacity() * std::mem::size_of::<Option<Point>>()
+            + std::mem::size_of_val(&*self.candidates)
     }
 }
 
@@ -264,12 +299,6 @@ fn prior_hash(cues: u16, postings: &[Posting]) -> u64 {
 /// closeness to the document's other places (and its division's support).
 fn has_closeness(kind: Kind) -> bool {
     kind.is_populated() || matches!(kind, Kind::Natural | Kind::Facility | Kind::Admin2)
-}
-
-/// The positions of the candidates whose closeness counts (a sine and a
-/// cosine each, computed once for the memo of priors, not once a document).
-fn positions(candidates: &Candidates) -> Vec<Option<Point>> {
-    candidates.iter().map(|(_, place, _)| has_closeness(place.kind).then(|| Point::of(place))).collect()
 }
 
 impl<'g> Resolver<'g> {
@@ -338,15 +367,17 @@ impl<'g> Resolver<'g> {
         let mut flat: Vec<f64> = Vec::new();
         for grp in &groups {
             offsets.push(flat.len());
-            flat.extend(grp.candidates.iter().map(|c| c.2));
+            flat.extend(grp.candidates.iter().map(|c| c.prior));
         }
         offsets.push(flat.len());
+        // One context's buffers for both passes, kept for the next document.
+        let mut ctx = CONTEXT.with(std::cell::Cell::take);
         for _ in 0..2 {
-            let ctx = Context::new(g, &groups, &picked);
+            ctx.fill(g, &groups, &picked);
             for (gi, grp) in groups.iter().enumerate() {
-                for (ci, (_, place, s)) in grp.candidates.iter().enumerate() {
+                for (ci, c) in grp.candidates.iter().enumerate() {
                     let k = offsets[gi] + ci;
-                    flat[k] = s + ctx.bonus(gi, place, grp.positions[ci], grp, &group_of);
+                    flat[k] = c.prior + ctx.bonus(gi, &c.facts, c.position(), grp, &group_of);
                 }
             }
             let next_picked: Vec<Option<usize>> = (0..groups.len())
@@ -366,6 +397,9 @@ impl<'g> Resolver<'g> {
                 break;
             }
         }
+        if ctx.worth_keeping() {
+            CONTEXT.with(|c| c.set(ctx));
+        }
         if debug() {
             for (gi, grp) in groups.iter().enumerate() {
                 let m = &mentions[grp.first];
@@ -374,7 +408,8 @@ impl<'g> Resolver<'g> {
                     .iter()
                     .zip(&flat[offsets[gi]..offsets[gi + 1]])
                     .take(4)
-                    .map(|((p, pl, s), t)| {
+                    .map(|(c, t)| {
+                        let (p, pl, s) = (c.posting, c.facts, c.prior);
                         let name = g.place(pl.index).map_or("", |pl| pl.name);
                         format!("{}({}) {:?} prior {:.2} total {:.2}", name, pl.country_str(), p.variant, s, t)
                     })
@@ -394,7 +429,7 @@ impl<'g> Resolver<'g> {
                 // The chosen place is the one read whole (its facts were
                 // read only after its strings were checked: it reads).
                 Some((ci, score)) if score >= self.options.threshold => {
-                    let place = g.place(grp.candidates[ci].1.index);
+                    let place = g.place(grp.candidates[ci].facts.index);
                     let share = score.exp() / z;
                     let conf = share * sigmoid(2.0 * (score - self.options.threshold) + 1.0);
                     Decision { place, confidence: conf }
@@ -420,8 +455,7 @@ impl<'g> Resolver<'g> {
                     last: i,
                     count: 0,
                     postings: Vec::with_capacity(m.candidates.len()),
-                    candidates: Vec::new(),
-                    positions: Vec::new(),
+                    candidates: Rc::default(),
                     comma_next: Vec::new(),
                     cues: GroupCues {
                         admin: false,
@@ -486,8 +520,7 @@ impl<'g> Resolver<'g> {
     fn priors(&self, groups: &mut [Group], countries: &[String]) {
         if !countries.is_empty() {
             for grp in groups.iter_mut() {
-                grp.candidates = self.group_candidates(&grp.postings, grp.cues, countries);
-                grp.positions = positions(&grp.candidates);
+                grp.candidates = shared(&self.group_candidates(&grp.postings, grp.cues, countries));
             }
             return;
         }
@@ -503,18 +536,11 @@ impl<'g> Resolver<'g> {
                 let hash = prior_hash(cues, postings);
                 let same = |e: &PriorEntry| e.cues == cues && *e.postings == *postings;
                 if let Some(e) = memo.table.find(hash, same) {
-                    grp.candidates.clone_from(&e.candidates);
-                    grp.positions.clone_from(&e.positions);
+                    grp.candidates = Rc::clone(&e.candidates);
                     continue;
                 }
-                grp.candidates = self.group_candidates(postings, grp.cues, &[]);
-                grp.positions = positions(&grp.candidates);
-                let entry = PriorEntry {
-                    cues,
-                    postings: postings.into(),
-                    candidates: grp.candidates.clone(),
-                    positions: grp.positions.clone(),
-                };
+                grp.candidates = shared(&self.group_candidates(postings, grp.cues, &[]));
+                let entry = PriorEntry { cues, postings: postings.into(), candidates: Rc::clone(&grp.candidates) };
                 memo.bytes += entry.bytes();
                 memo.table.insert_unique(hash, entry, |e| prior_hash(e.cues, &e.postings));
             }
@@ -639,9 +665,12 @@ struct Points {
 }
 
 impl Points {
-    fn with_capacity(n: usize) -> Points {
-        let v = || Vec::with_capacity(n + 1);
-        Points { lon: v(), lat: v(), half_cos: v(), half_sin: v(), group: v(), len: 0 }
+    /// Empty the points, keeping their buffers.
+    fn clear(&mut self) {
+        for v in [&mut self.lon, &mut self.lat, &mut self.half_cos, &mut self.half_sin, &mut self.group] {
+            v.clear();
+        }
+        self.len = 0;
     }
 
     fn push(&mut self, gi: usize, p: Point) {
@@ -658,12 +687,11 @@ impl Points {
     }
 
     /// Pad to an even length.
-    fn finish(mut self) -> Points {
+    fn finish(&mut self) {
         if self.len % 2 == 1 {
             let nan = f64::NAN;
             self.push_raw(-1.0, Point { lon: nan, lat: nan, half_cos: nan, half_sin: nan });
         }
-        self
     }
 
     fn get(&self, k: usize) -> (usize, Point) {
@@ -822,6 +850,7 @@ fn admin1_key(country: [u8; 2], admin1: u32) -> u64 {
 }
 
 /// What the other mentions of a document say.
+#[derive(Default)]
 struct Context {
     /// Country code (as [`country_key`]) -> number of mentions supporting it.
     countries: HashMap<u16, u32>,
@@ -839,18 +868,20 @@ struct Context {
 }
 
 impl Context {
-    /// The context of these picks (`picked`: each group's candidate).
-    fn new(g: &Gazetteer, groups: &[Group], picked: &[Option<usize>]) -> Context {
-        let picks: Vec<Option<Facts>> =
-            groups.iter().zip(picked).map(|(grp, ci)| ci.map(|ci| grp.candidates[ci].1)).collect();
-        let mut countries: HashMap<u16, u32> = HashMap::default();
-        let mut admin1s: HashMap<u64, (usize, u32)> = HashMap::default();
+    /// Make this the context of these picks (`picked`: each group's
+    /// candidate), in the buffers it has.
+    fn fill(&mut self, g: &Gazetteer, groups: &[Group], picked: &[Option<usize>]) {
+        let Context { countries, admin1s, points, picks } = self;
+        picks.clear();
+        picks.extend(groups.iter().zip(picked).map(|(grp, ci)| ci.map(|ci| grp.candidates[ci].facts)));
+        countries.clear();
+        admin1s.clear();
         let mut name = |key: u64, gi: usize| admin1s.entry(key).or_insert((gi, 0)).1 += 1;
-        let mut points = Points::with_capacity(groups.len().min(MAX_CONTEXT_POINTS));
-        for (gi, (grp, pick)) in groups.iter().zip(&picks).enumerate() {
+        points.clear();
+        for (gi, (grp, pick)) in groups.iter().zip(picks.iter()).enumerate() {
             let place = *pick;
             // A pick has a position exactly when its closeness counts.
-            if let Some(here) = picked[gi].and_then(|ci| grp.positions[ci])
+            if let Some(here) = picked[gi].and_then(|ci| grp.candidates[ci].position())
                 && gi < MAX_CONTEXT_POINTS
             {
                 points.push(gi, here);
@@ -858,9 +889,9 @@ impl Context {
             let Some(place) = place else { continue };
             // Only confident picks vote: a single candidate, a clear lead, or
             // a country/division.
-            let lead = match grp.candidates.as_slice() {
+            let lead = match &*grp.candidates {
                 [_] => true,
-                [a, b, ..] => a.2 - b.2 >= 1.0,
+                [a, b, ..] => a.prior - b.prior >= 1.0,
                 [] => false,
             };
             if !(lead || matches!(place.kind, Kind::Country | Kind::Admin1)) {
@@ -875,9 +906,22 @@ impl Context {
                 name(admin1_key(place.country, place.admin1), gi);
             }
         }
-        Context { countries, admin1s, points: points.finish(), picks }
+        points.finish();
     }
 
+    /// Whether the buffers are small enough to keep for the next document
+    /// (a huge one's are let go, so memory stays flat).
+    fn worth_keeping(&self) -> bool {
+        self.picks.capacity() <= 1 << 12 && self.countries.capacity() <= 1 << 10 && self.admin1s.capacity() <= 1 << 10
+    }
+}
+
+thread_local! {
+    /// A context's buffers, kept from document to document.
+    static CONTEXT: std::cell::Cell<Context> = std::cell::Cell::new(Context::default());
+}
+
+impl Context {
     /// The context bonus of candidate `place` of group `gi`, whose position
     /// is `here` (from [`positions`]: known exactly when its closeness
     /// counts).
@@ -978,11 +1022,11 @@ mod tests {
             gi in 0usize..14,
         ) {
             let here = Point::new(lon, lat);
-            let mut points = Points::with_capacity(offsets.len());
+            let mut points = Points::default();
             for (k, (dx, dy)) in offsets.iter().enumerate() {
                 points.push(k, Point::new(lon + dx * spread, (lat + dy * spread).clamp(-90.0, 90.0)));
             }
-            let points = points.finish();
+            points.finish();
             let (old, old_others) = nearest_with_early_exits(&here, &points, gi);
             let (new, new_others) = nearest_other(&here, &points, gi);
             proptest::prop_assert_eq!(step(new), step(old));
@@ -1001,11 +1045,11 @@ mod tests {
             gi in 0usize..7,
         ) {
             let here = Point::new(lon, lat);
-            let mut points = Points::with_capacity(others.len());
+            let mut points = Points::default();
             for (x, y, g) in &others {
                 points.push(*g, Point::new(*x, *y));
             }
-            let points = points.finish();
+            points.finish();
             let (scalar, scalar_others) = nearest_other_scalar(&here, &points, gi);
             let (vector, vector_others) = nearest_other(&here, &points, gi);
             proptest::prop_assert_eq!(vector.to_bits(), scalar.to_bits());

@@ -50,10 +50,11 @@ fn unknown_name_exits_1() {
     geoevent(&dir).args(["resolve", "Xqzzyville"]).assert().code(1);
 }
 
-/// The resolver's per-thread memo of priors answers as a fresh resolver
-/// does: the same names with other cues (a division word, "city of", a
-/// locative, capitals, a sentence start, a country next to them) after the
-/// memo has seen them with one.
+/// The resolver's per-thread memo of priors (and the context buffers it
+/// keeps from document to document) answers as a fresh resolver does: the
+/// same names with other cues (a division word, "city of", a locative,
+/// capitals, a sentence start, a country next to them) after the memo has
+/// seen them with one.
 #[test]
 fn memoised_priors_resolve_as_a_fresh_resolver() {
     let texts = [
