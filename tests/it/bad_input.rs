@@ -83,17 +83,20 @@ fn unreadable_file_in_a_directory() {
 #[test]
 fn malformed_ndjson_lines_are_reported_by_line() {
     let dir = scratch();
-    std::fs::write(
-        dir.path().join("a.ndjson"),
-        "{\"id\":\"1\",\"text\":\"Clashes in Mosul.\"}\nnot json\n{\"id\":2}\n{\"id\":[1],\"text\":\"x\"}\n{\"text\":\"Fighting in Raqqa.\"}\n",
-    )
-    .expect("write");
+    let mut lines = b"{\"id\":\"1\",\"text\":\"Clashes in Mosul.\"}\nnot json\n{\"id\":2}\n{\"id\":[1],\"text\":\"x\"}\n{\"text\":\"Fighting in Raqqa.\"}\n".to_vec();
+    // Line 6: a byte that is not UTF-8, in the text and outside it.
+    lines.extend_from_slice(
+        b"{\"text\":\"Shelling in Homs \xff.\"}\n{\"text\":\"Aid reached Aleppo.\", \"x\": \"\xc3\"}\n",
+    );
+    std::fs::write(dir.path().join("a.ndjson"), lines).expect("write");
     let out = geoevent(&dir).args(["places", "a.ndjson"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("a.ndjson:2: not a JSON article object"), "{stderr}");
     assert!(stderr.contains("a.ndjson:3: article has no \"text\" string field"), "{stderr}");
     assert!(stderr.contains("a.ndjson:4: \"id\" must be a string or number"), "{stderr}");
+    assert!(stderr.contains("a.ndjson:6: not a JSON article object: invalid UTF-8"), "{stderr}");
+    assert!(stderr.contains("a.ndjson:7: not a JSON article object: invalid UTF-8"), "{stderr}");
     let ids: Vec<String> =
         features(&out.stdout).iter().map(|f| f["properties"]["doc_id"].as_str().unwrap_or("").into()).collect();
     assert_eq!(ids, ["1", "a:5"]);
