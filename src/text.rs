@@ -80,6 +80,18 @@ fn is_word_char(c: char) -> bool {
 /// The General Punctuation block.
 const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
 
+/// Whether a character of [`GENERAL_PUNCTUATION`] starts at byte `i` of
+/// valid UTF-8 (`E2 80 80` to `E2 81 AF`), read off its bytes.
+#[inline]
+fn punctuation_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&0xE2)
+        && match bytes.get(i + 1) {
+            Some(0x80) => true,
+            Some(0x81) => bytes.get(i + 2).is_some_and(|&b| b <= 0xAF),
+            _ => false,
+        }
+}
+
 /// Abbreviations after which a period does not end a sentence.
 const NON_FINAL_ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "cpl", "pvt", "adm", "brig", "cmdr", "gov",
@@ -175,6 +187,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
             continue;
         }
+        // Curly quotes and dashes (General Punctuation, no word in it):
+        // skipped likewise, with no decoding.
+        if b == 0xE2 && punctuation_at(bytes, i) {
+            i += 3;
+            continue;
+        }
         // Fastest path: an ASCII word, then a space and an ASCII byte (four
         // words in five of news text), or a comma or period, a space and an
         // ASCII word. Nothing else about the gap needs a look: no
@@ -218,10 +236,16 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 let space_then_word = block.space >> (e + 1) & block.alnum >> (e + 2) & 1 != 0;
                 let (gap, next, starts_sentence, more) = if block.space >> e & 1 != 0 {
                     if block.non_ascii >> (e + 1) & 1 != 0 {
-                        break false;
+                        // A space and a curly quote or a dash: a break.
+                        if punctuation_at(bytes, j + 1) {
+                            (Gap::Break, j + 1, false, false)
+                        } else {
+                            break false;
+                        }
+                    } else {
+                        let word_next = block.alnum >> (e + 1) & 1 != 0;
+                        (if word_next { Gap::Space } else { Gap::Break }, j + 1, false, word_next)
                     }
-                    let word_next = block.alnum >> (e + 1) & 1 != 0;
-                    (if word_next { Gap::Space } else { Gap::Break }, j + 1, false, word_next)
                 } else {
                     match bytes.get(j) {
                         Some(b',') if space_then_word => (Gap::Comma, j + 2, false, true),
@@ -232,6 +256,61 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                             // After a non-final abbreviation ("Gen.") the
                             // sentence goes on.
                             (gap, j + 2, !is_non_final_abbreviation(word, case), true)
+                        }
+                        // A period and no word after a space: `said."`,
+                        // `said.\n`, `said. "` (but not a space and a
+                        // byte beyond ASCII, which may start a word). The
+                        // gap is a break, and the period is left to the skip
+                        // of non-word bytes to start a sentence, unless it
+                        // ends a non-final abbreviation.
+                        Some(b'.')
+                            if len > 1
+                                && block.space >> (e + 1) & block.non_ascii >> (e + 2) & 1 == 0
+                                && !space_then_word =>
+                        {
+                            let word = &text[i..j];
+                            let next = if is_non_final_abbreviation(word, case) { j + 1 } else { j };
+                            (Gap::Break, next, false, false)
+                        }
+                        // A possessive, a space and a word: `Mosul's old city`.
+                        Some(b'\'')
+                            if e + 3 < 64
+                                && bytes.get(j + 1) == Some(&b's')
+                                && block.space >> (e + 2) & block.alnum >> (e + 3) & 1 != 0 =>
+                        {
+                            (Gap::Space, j + 3, false, true)
+                        }
+                        // The same with a curly apostrophe: `Mosul’s old city`.
+                        Some(0xE2)
+                            if e + 5 < 64
+                                && bytes[j..].starts_with("’s ".as_bytes())
+                                && block.alnum >> (e + 5) & 1 != 0 =>
+                        {
+                            (Gap::Space, j + 5, false, true)
+                        }
+                        // A hyphen and a word: `year-old`.
+                        Some(b'-') if block.alnum >> (e + 1) & 1 != 0 => (Gap::Hyphen, j + 1, false, true),
+                        // A hyphen or a comma and no word: `well- `, `said,"`
+                        // (but not one followed by a byte beyond ASCII, or
+                        // a space and one, which may start a word).
+                        Some(b'-' | b',')
+                            if block.non_ascii >> (e + 1) & 1 == 0
+                                && block.space >> (e + 1) & block.non_ascii >> (e + 2) & 1 == 0 =>
+                        {
+                            (Gap::Break, j, false, false)
+                        }
+                        // Any other ASCII byte but a tab (which may come
+                        // before a word) and an apostrophe (which may be
+                        // inside one): `(318)`, `said:`, `said\n`. The byte
+                        // is left to the skip of non-word bytes.
+                        Some(&x) if x < 0x80 && !matches!(x, b'\t' | b'\'' | b'`' | b'.' | b'-' | b',') => {
+                            (Gap::Break, j, false, false)
+                        }
+                        // A curly quote or a dash right after the word (not
+                        // a curly apostrophe, which may be a possessive or
+                        // inside a word): `charge” in`.
+                        Some(0xE2) if punctuation_at(bytes, j) && !matches!(bytes.get(j + 2), Some(0x98 | 0x99)) => {
+                            (Gap::Break, j, false, false)
                         }
                         _ => break false,
                     }
@@ -761,7 +840,7 @@ mod tests {
             " ", " ", " ", "  ", "\t", "\n", "\n\n", ".", ". ", ", ", ",", ";", "; ", ":", "|", "-", "'", "'s", "’s", "’",
             "`", "!", "?", "(", ")", "\"", "Mosul", "mosul", "MOSUL", "St", "st", "Gen", "U", "S", "U.S.", "N.Y.",
             "of", "the", "The", "in", "3rd", "2020", "x", "Q", "é", "Érbil", "ñ", "Al", "al", "Qa'im", "don't",
-            "I", "Mr", "no", "A", "\u{301}", "Ω", "٣", "日本",
+            "I", "Mr", "no", "A", "\u{301}", "Ω", "٣", "日本", "“", "”", "—", "‘", "⁘", "€", " “", "”,",
         ]), 0..60)) {
             let text: String = parts.concat();
             proptest::prop_assert_eq!(tokenize(&text), reference::tokenize(&text));
@@ -775,7 +854,7 @@ mod tests {
         #[test]
         fn long_ascii_tokens_match_the_reference(parts in proptest::collection::vec(proptest::sample::select(vec![
             " ", " ", " ", " ", " ", " ", "  ", "\n", "\n\n", ". ", ". ", ", ", ",", "; ", ":", "-", "(", ")", "\"",
-            "'s", "’", "é", "Mosul", "Baghdad", "km", "west", "said", "the", "The", "of", "in", "IRAQ", "3rd", "2020",
+            "'s", "’", "’s ", "“", "”", " — ", "é", "Mosul", "Baghdad", "km", "west", "said", "the", "The", "of", "in", "IRAQ", "3rd", "2020",
             "St", "Mr", "Gen", "U", "U.S.", "x", "Q", "A", "Al-Qaim", "don't", "a-very-long-hyphenated-compound-word",
             "Supercalifragilisticexpialidociousandthensomemoretomakeitlong",
         ]), 0..200)) {
@@ -800,6 +879,16 @@ mod tests {
             let text: String = words.iter().flat_map(|(w, sep)| [*w, *sep]).collect();
             proptest::prop_assert_eq!(tokenize(&text), reference::tokenize(&text));
         }
+    }
+
+    #[test]
+    fn punctuation_is_read_off_the_bytes() {
+        let at = |c: char| punctuation_at(c.to_string().as_bytes(), 0);
+        assert!(GENERAL_PUNCTUATION.clone().all(at));
+        for c in ['\u{1FFF}', '\u{2070}', '€', 'a', 'é', '日', '\u{20AC}', '\u{2100}'] {
+            assert!(!at(c), "{c}");
+        }
+        assert!(!punctuation_at(b"\xE2", 0) && !punctuation_at(b"ab", 1));
     }
 
     #[test]
