@@ -257,7 +257,9 @@ impl FirstWord {
     /// Whether the word's folded key, or its loose form, names places or
     /// starts longer names.
     pub fn starts_names(&self) -> bool {
-        self.exact != NARROW_NONE || self.loose != NARROW_NONE
+        // Both are "none" exactly when their bits and-ed are (it is all
+        // ones): no branch.
+        self.exact & self.loose != NARROW_NONE
     }
 }
 
@@ -794,6 +796,19 @@ mod tests {
                 proptest::prop_assert_eq!(n, NARROW_WIDE);
                 proptest::prop_assert_eq!(widen(n), None);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A first word starts names when either of its values is there,
+        /// as the and-ed bits tell (none, either, both; at the edges too).
+        #[test]
+        fn a_first_word_starts_names_when_either_value_is_there(
+            exact in proptest::prop_oneof![proptest::strategy::Just(super::NARROW_NONE), proptest::num::u32::ANY],
+            loose in proptest::prop_oneof![proptest::strategy::Just(super::NARROW_NONE), proptest::num::u32::ANY],
+        ) {
+            let word = super::FirstWord { exact, loose };
+            proptest::prop_assert_eq!(word.starts_names(), exact != super::NARROW_NONE || loose != super::NARROW_NONE);
         }
     }
 
