@@ -943,7 +943,11 @@ impl ShapeFilter {
     /// when `len` is 0) may be in the set.
     #[inline]
     pub fn may_contain_shape(&self, len: usize, first: u8) -> bool {
-        self.lengths & (1 << len.min(63)) != 0 && (len == 0 || self.firsts & first_bit(first) != 0)
+        // Bits and-ed, not `&&` and `||`: no branch (either test passes or
+        // fails from word to word).
+        let length = self.lengths >> len.min(63) & 1 != 0;
+        let first = (self.firsts & first_bit(first) != 0) | (len == 0);
+        length & first
     }
 }
 
