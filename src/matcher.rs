@@ -12,7 +12,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
-use crate::gazetteer::normalize::{self, fold_token_into};
+use crate::gazetteer::normalize::{self, fold_text_token_into};
 use crate::gazetteer::{FirstWord, Gazetteer, Kind, Lookup, MEMO_CAPACITY, Posting, Variant, loose_index_key};
 use crate::memo::{OwnedMap, WordMap};
 use crate::text::{Case, Gap, LineStyle, Token, WordClasses, WordSet, function_words};
@@ -773,7 +773,7 @@ impl<'g> Matcher<'g> {
             // extend the name, and to look it up when its index value was too
             // large to keep.
             s.key.clear();
-            fold_token_into(tok(text, &tokens[i]), &mut s.key);
+            fold_text_token_into(text, tokens[i].start, tokens[i].end, &mut s.key);
         }
         let mut lookup = known_lookup.unwrap_or_else(|| self.key_lookup(s, loose));
         let mut j = i;
@@ -808,7 +808,7 @@ impl<'g> Matcher<'g> {
                 break;
             }
             s.key.push(' ');
-            fold_token_into(next_word, &mut s.key);
+            fold_text_token_into(text, next.start, next.end, &mut s.key);
             j += 1;
             lookup = self.key_lookup(s, loose);
         }
@@ -875,7 +875,7 @@ impl<'g> Matcher<'g> {
             return None;
         }
         s.key.clear();
-        fold_token_into(tok(text, &tokens[i]), &mut s.key);
+        fold_text_token_into(text, tokens[i].start, tokens[i].end, &mut s.key);
         let cc = demonyms().get(s.key.as_str())?;
         let place = self.gazetteer.country(cc)?;
         let mut m = self.mention(
@@ -1356,7 +1356,7 @@ fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> 
         let right = run_right(text, tokens, &caps.names, k);
         if right > k && whole.get_or_insert_with(spans).binary_search(&(k, right)).is_err() {
             key.clear();
-            fold_token_into(tok(text, &tokens[right]), &mut key);
+            fold_text_token_into(text, tokens[right].start, tokens[right].end, &mut key);
             out.insert(key.as_bytes(), ());
         }
         after = right + 1;

@@ -52,6 +52,18 @@ pub fn fold_token_into(token: &str, out: &mut String) {
     fold_chars_into(token, out);
 }
 
+/// [`fold_token_into`] of the token `text[start..end]`: a short one's key
+/// packed with one 16-byte load from the text when 16 bytes are there
+/// ([`crate::swar::pack_at`]), not with loads chosen by its length (a
+/// branch that mispredicts from word to word).
+pub fn fold_text_token_into(text: &str, start: usize, end: usize, out: &mut String) {
+    use crate::swar::{is_ascii_alnum, pack_at};
+    match pack_at(text.as_bytes(), start, end).filter(|&k| is_ascii_alnum(k)) {
+        Some(key) => store_short_alnum(key, out),
+        None => fold_token_into(&text[start..end], out),
+    }
+}
+
 /// [`fold_token_into`] of a token of at most 15 ASCII letters and digits
 /// (most words): its packed key lowercased eight bytes at a time and
 /// appended with one 16-byte store, with no loop over its bytes (a loop's
@@ -59,8 +71,19 @@ pub fn fold_token_into(token: &str, out: &mut String) {
 /// untouched, for any other token.
 #[inline]
 fn fold_short_alnum(token: &[u8], out: &mut String) -> bool {
-    use crate::swar::{is_ascii_alnum, lowercase_key, pack};
+    use crate::swar::{is_ascii_alnum, pack};
     let Some(key) = pack(token).filter(|&k| is_ascii_alnum(k)) else { return false };
+    store_short_alnum(key, out);
+    true
+}
+
+/// Append the token packed in `key` (by [`crate::swar::pack`], of ASCII
+/// letters and digits only), lowercased, with one 16-byte store.
+#[inline]
+fn store_short_alnum(key: u128, out: &mut String) {
+    use crate::swar::lowercase_key;
+    // The length byte of the key.
+    let n = (key >> 120) as usize;
     out.reserve(16);
     // SAFETY: `reserve` made room for 16 more bytes, so the unaligned store
     // stays inside the allocation; only the first `token.len()` of them,
@@ -70,9 +93,8 @@ fn fold_short_alnum(token: &[u8], out: &mut String) -> bool {
         let bytes = out.as_mut_vec();
         let len = bytes.len();
         std::ptr::write_unaligned(bytes.as_mut_ptr().add(len).cast::<[u8; 16]>(), lowercase_key(key).to_le_bytes());
-        bytes.set_len(len + token.len());
+        bytes.set_len(len + n);
     }
-    true
 }
 
 /// [`fold_token_into`] a character at a time: any token.
@@ -323,6 +345,22 @@ mod tests {
                 at = cut;
             }
             proptest::prop_assert_eq!(c.finish(), checksum(&bytes));
+        }
+
+        /// A token folded where it stands in a text folds as the token
+        /// alone does: short and long, ASCII or not, near the text's end
+        /// (fewer than 16 bytes left) or not.
+        #[test]
+        fn a_token_folds_alike_in_its_text(
+            before in "[ a-zA-Z]{0,20}", token in "[a-zA-Z0-9]{0,20}|[a-zA-Zé'’.]{0,8}", after in "[ a-zA-Z.,]{0,20}",
+            out in "[a-z ]{0,6}",
+        ) {
+            let text = format!("{before}{token}{after}");
+            let (start, end) = (before.len(), before.len() + token.len());
+            let (mut here, mut alone) = (out.clone(), out);
+            fold_text_token_into(&text, start, end, &mut here);
+            fold_token_into(&token, &mut alone);
+            proptest::prop_assert_eq!(here, alone);
         }
 
         /// The ASCII fast path folds as the general one does, appending to
