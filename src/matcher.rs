@@ -408,9 +408,9 @@ fn context_words() -> &'static WordClasses {
     })
 }
 
-/// Whether `word` is in the [`context_words`] list `bit`.
-fn is(word: &str, bit: u8) -> bool {
-    context_words().of(word) & bit != 0
+/// Whether token `t` of `text` is in the [`context_words`] lists `bit`.
+fn is_token(text: &str, t: &Token, bit: u8) -> bool {
+    context_words().of_token(text, t) & bit != 0
 }
 
 fn directions() -> &'static WordSet {
@@ -781,7 +781,7 @@ impl<'g> Matcher<'g> {
             let long_enough = !loose || s.key.len() >= 6;
             if lookup.is_match() && long_enough {
                 // A connector cannot end a name.
-                if !(j > i && connectors().contains(tok(text, &tokens[j]))) {
+                if !(j > i && connectors().contains_token(text, &tokens[j])) {
                     shorter = best.take();
                     best = Some((j, lookup.clone(), s.key.len()));
                 }
@@ -793,13 +793,12 @@ impl<'g> Matcher<'g> {
                 break;
             }
             let next = &tokens[j + 1];
-            let next_word = tok(text, next);
             let ok = match next.case {
                 Case::Title | Case::Upper => true,
                 Case::Lower => {
                     lowercase_start
-                        || connectors().contains(next_word)
-                        || is(next_word, class::FEATURE)
+                        || connectors().contains_token(text, next)
+                        || is_token(text, next, class::FEATURE)
                         || tokens[j].gap == Gap::Hyphen
                 }
                 Case::NoLetters => false,
@@ -983,7 +982,7 @@ impl<'g> Matcher<'g> {
                 continue;
             }
             let w = tok(text, &tokens[k]);
-            if !is(w, class::POPULATED) || w.eq_ignore_ascii_case("capital") {
+            if !is_token(text, &tokens[k], class::POPULATED) || w.eq_ignore_ascii_case("capital") {
                 continue;
             }
             let mut b = a;
@@ -1070,10 +1069,9 @@ impl<'g> Matcher<'g> {
             // Preceded by a person's title: "Col. Barzanji", "President Obama".
             if m.first_token > 0 {
                 let prev = &tokens[m.first_token - 1];
-                let pw = tok(text, prev);
                 let adjacent = matches!(prev.gap, Gap::Space | Gap::Break | Gap::AbbrevSpace)
                     && text[prev.end..first.start].trim_start_matches('.').trim().is_empty();
-                if adjacent && prev.case == Case::Title && person_titles().contains(pw) {
+                if adjacent && prev.case == Case::Title && person_titles().contains_token(text, prev) {
                     continue;
                 }
             }
@@ -1081,7 +1079,7 @@ impl<'g> Matcher<'g> {
             // Post", "Dublin Road".
             if matches!(last.gap, Gap::Space) && m.last_token + 1 < tokens.len() {
                 let nw = tok(text, &tokens[m.last_token + 1]);
-                let classes = context_words().of(nw);
+                let classes = context_words().of_token(text, &tokens[m.last_token + 1]);
                 if classes & class::MEDIA_OR_STREET != 0 && !m.cues.populated {
                     continue;
                 }
@@ -1118,7 +1116,7 @@ impl<'g> Matcher<'g> {
             }
             // "city of X", "town of X".
             if m.first_token >= 2 && tok(text, &tokens[m.first_token - 1]).eq_ignore_ascii_case("of") {
-                let classes = context_words().of(tok(text, &tokens[m.first_token - 2]));
+                let classes = context_words().of_token(text, &tokens[m.first_token - 2]);
                 if classes & class::POPULATED != 0 {
                     m.cues.populated = true;
                 }
@@ -1164,7 +1162,7 @@ impl<'g> Matcher<'g> {
             return false;
         }
         let first_name = right > m.last_token && m.first_token == m.last_token && first_names().contains(&m.key);
-        let next_is_institution = right > m.last_token && is(tok(text, &tokens[m.last_token + 1]), class::INSTITUTION);
+        let next_is_institution = right > m.last_token && is_token(text, &tokens[m.last_token + 1], class::INSTITUTION);
         if !first_name && left == m.first_token {
             match self.strength(m) {
                 Strength::Division => return false,
@@ -1174,7 +1172,7 @@ impl<'g> Matcher<'g> {
         }
         let extra_right_ok = (m.last_token + 1..=right).all(|k| {
             let w = tok(text, &tokens[k]);
-            is(w, class::ADMIN | class::ADMIN2 | class::FEATURE)
+            is_token(text, &tokens[k], class::ADMIN | class::ADMIN2 | class::FEATURE)
                 || matches!(
                     w,
                     "city"
@@ -1298,7 +1296,7 @@ fn run_bounds(text: &str, tokens: &[Token], names: &Bits, a: usize, b: usize) ->
     while left > 0 {
         let p = &tokens[left - 1];
         let joined = matches!(p.gap, Gap::Space | Gap::Hyphen);
-        let particle = p.case == Case::Lower && name_particles().contains(tok(text, p));
+        let particle = p.case == Case::Lower && name_particles().contains_token(text, p);
         if joined && ((names.get(left - 1) && !p.sentence_start) || particle) {
             left -= 1;
         } else {
@@ -1323,7 +1321,7 @@ fn run_right(text: &str, tokens: &[Token], names: &Bits, b: usize) -> usize {
         } else if n.case == Case::Lower
             && matches!(n.gap, Gap::Space | Gap::Hyphen)
             && names.get(right + 2)
-            && (name_particles().contains(tok(text, n)) || matches!(tok(text, n), "van" | "von" | "de" | "da"))
+            && (name_particles().contains_token(text, n) || matches!(tok(text, n), "van" | "von" | "de" | "da"))
         {
             right += 2;
         } else {

@@ -881,6 +881,23 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// A token's classes read where it stands in the text are the
+        /// classes of the token alone: every token of a text, near its end
+        /// (fewer than 16 bytes left) too.
+        #[test]
+        fn a_tokens_classes_are_read_alike_in_its_text(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "city", "City", "CITY", "of", "province", "river", "the", "Mosul", "x", "a-very-long-word-indeed", " ", " ",
+            ", ", ". ", "é", "Road", "media", "st",
+        ]), 0..30)) {
+            let text: String = parts.concat();
+            let classes = WordClasses::new(&[(&["city", "river", "road"], 1), (&["province", "media", "city"], 2), (&["of", "st"], 4)]);
+            for t in tokenize(&text) {
+                proptest::prop_assert_eq!(classes.of_token(&text, &t), classes.of(&text[t.start..t.end]));
+            }
+        }
+    }
+
     #[test]
     fn punctuation_is_read_off_the_bytes() {
         let at = |c: char| punctuation_at(c.to_string().as_bytes(), 0);
@@ -966,6 +983,12 @@ impl WordSet {
     pub fn contains(&self, word: &str) -> bool {
         self.0.of(word) != 0
     }
+
+    /// [`WordSet::contains`] of token `t` of `text` (see
+    /// [`WordClasses::of_token`]).
+    pub fn contains_token(&self, text: &str, t: &Token) -> bool {
+        self.0.of_token(text, t) != 0
+    }
 }
 
 /// Several lists of lowercase ASCII words in one table: which of them a word
@@ -1001,6 +1024,22 @@ impl WordClasses {
             return 0;
         }
         crate::memo::pack_ascii_lowercase(b).and_then(|k| self.words.get(&k).copied()).unwrap_or(0)
+    }
+
+    /// [`WordClasses::of`] token `t` of `text`: a short token's key packed
+    /// with one 16-byte load from the text ([`crate::swar::pack_at`]), not
+    /// with loads chosen by its length (a branch that mispredicts from word
+    /// to word).
+    pub fn of_token(&self, text: &str, t: &Token) -> u8 {
+        let b = text.as_bytes();
+        let first = b.get(t.start).copied().unwrap_or(0);
+        if !self.shape.may_contain_shape(t.end.saturating_sub(t.start), first) {
+            return 0;
+        }
+        crate::memo::pack_at(b, t.start, t.end)
+            .map(crate::swar::lowercase_key)
+            .and_then(|k| self.words.get(&k).copied())
+            .unwrap_or(0)
     }
 }
 
