@@ -700,7 +700,7 @@ impl<'g> Matcher<'g> {
                 .or_else(|| {
                     // Loose spellings only mid-sentence: sentence-initial
                     // capitals say nothing about a word being a name.
-                    if t.sentence_start || t.end - t.start < 4 {
+                    if t.sentence_start | (t.end - t.start < 4) {
                         None
                     } else {
                         self.longest(text, tokens, i, true, Some(info.first), &mut scratch)
@@ -778,8 +778,9 @@ impl<'g> Matcher<'g> {
         let mut lookup = known_lookup.unwrap_or_else(|| self.key_lookup(s, loose));
         let mut j = i;
         loop {
-            let long_enough = !loose || s.key.len() >= 6;
-            if lookup.is_match() && long_enough {
+            // (`|` and `&`, not `||` and `&&`: one branch, not three.)
+            let long_enough = !loose | (s.key.len() >= 6);
+            if lookup.is_match() & long_enough {
                 // A connector cannot end a name.
                 if !(j > i && connectors().contains_token(text, &tokens[j])) {
                     shorter = best.take();
