@@ -11,27 +11,12 @@
 # built with `cargo build --release` unless GEOEVENT names a binary to use
 # instead (to compare two builds on one machine, as scripts/bench_peers.sh).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-if [ -z "${GEOEVENT:-}" ]; then
-  cargo build --release --quiet
-fi
-bin="${GEOEVENT:-$root/target/release/geoevent}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib/bench_setup.sh"
 
 corpus=${1:-}
 if [ -z "$corpus" ]; then
   corpus="$work/corpus.ndjson"
-  python3 - "$corpus" <<'PY'
-import json, sys
-with open(sys.argv[1], "w") as out:
-    for i in range(20):
-        for name in ("lgl", "tr-news"):
-            for line in open(f"../shared/eval/{name}.jsonl"):
-                d = json.loads(line)
-                out.write(json.dumps({"id": f"{i}-{d.get('doc_id')}", "text": d["text"]}) + "\n")
-PY
+  lgl_trnews_corpus "$corpus" 20
 fi
 
 python3 - "$bin" "$corpus" "$(nproc)" <<'PY'

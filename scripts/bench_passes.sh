@@ -11,37 +11,19 @@
 # geoevent is built with `cargo build --release` unless GEOEVENT names a
 # binary to use instead.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-if [ -z "${GEOEVENT:-}" ]; then
-  cargo build --release --quiet
-fi
-bin="${GEOEVENT:-$root/target/release/geoevent}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib/bench_setup.sh"
 
-python3 - "$bin" "$work" "${1:-16}" "${2:-7}" <<'PY'
+passes=${1:-16}
+printf '{"id": "0", "text": "x"}\n' > "$work/empty.ndjson"
+lgl_trnews_corpus "$work/one.ndjson" 1
+lgl_trnews_corpus "$work/many.ndjson" "$passes"
+
+python3 - "$bin" "$work" "$passes" "${2:-7}" <<'PY'
 import json, os, subprocess, sys
 
 bin, work, passes, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-texts = []
-for name in ("lgl", "tr-news"):
-    for line in open(f"../shared/eval/{name}.jsonl"):
-        d = json.loads(line)
-        texts.append((d.get("doc_id"), d["text"]))
-
-def corpus(path, n):
-    with open(path, "w") as out:
-        for i in range(n):
-            for doc_id, text in texts:
-                out.write(json.dumps({"id": f"{i}-{doc_id}", "text": text}) + "\n")
-    return path
-
-empty = os.path.join(work, "empty.ndjson")
-with open(empty, "w") as f:
-    f.write('{"id": "0", "text": "x"}\n')
-one = corpus(os.path.join(work, "one.ndjson"), 1)
-many = corpus(os.path.join(work, "many.ndjson"), passes)
+empty, one, many = (os.path.join(work, f) for f in ("empty.ndjson", "one.ndjson", "many.ndjson"))
+texts = [json.loads(line)["text"] for line in open(one)]
 
 def cpu(path):
     """Best user + system time of the runs, in seconds."""
@@ -56,7 +38,7 @@ def cpu(path):
         best = t if best is None else min(best, t)
     return best
 
-mb = sum(len(t.encode()) for _, t in texts) / 1e6
+mb = sum(len(t.encode()) for t in texts) / 1e6
 t0, t1, tn = cpu(empty), cpu(one), cpu(many)
 print(f"Corpus: LGL + TR-News, {len(texts)} articles, {mb:.2f} MB of text a pass; "
       f"best of {rounds} runs, CPU time, one core.")
