@@ -221,9 +221,11 @@ struct Candidate {
 
 impl Candidate {
     fn new(&(posting, facts, prior): &(Posting, Facts, f64)) -> Candidate {
-        // (A position only where closeness counts: no sine and cosine else.)
-        let p = if has_closeness(facts.kind) { Point::of(&facts) } else { Point::new(facts.lon, 0.0) };
-        Candidate { posting, facts, prior, half_sin: p.half_sin, half_cos: p.half_cos }
+        // A sine and a cosine only where closeness counts
+        // ([`Candidate::position`] reads them only there).
+        let (half_sin, half_cos) =
+            has_closeness(facts.kind).then(|| Point::of(&facts)).map_or((0.0, 0.0), |p| (p.half_sin, p.half_cos));
+        Candidate { posting, facts, prior, half_sin, half_cos }
     }
 
     /// Its position, when its closeness counts ([`has_closeness`]).

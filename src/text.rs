@@ -1020,10 +1020,7 @@ impl WordClasses {
     /// The bits of the lists that `word`, lowercased, is in (0: none).
     pub fn of(&self, word: &str) -> u8 {
         let b = word.as_bytes();
-        if !self.shape.may_contain(b) {
-            return 0;
-        }
-        crate::memo::pack_ascii_lowercase(b).and_then(|k| self.words.get(&k).copied()).unwrap_or(0)
+        self.of_shape(b.len(), b.first().copied().unwrap_or(0), || crate::memo::pack_ascii_lowercase(b))
     }
 
     /// [`WordClasses::of`] token `t` of `text`: a short token's key packed
@@ -1033,13 +1030,20 @@ impl WordClasses {
     pub fn of_token(&self, text: &str, t: &Token) -> u8 {
         let b = text.as_bytes();
         let first = b.get(t.start).copied().unwrap_or(0);
-        if !self.shape.may_contain_shape(t.end.saturating_sub(t.start), first) {
+        self.of_shape(t.end.saturating_sub(t.start), first, || {
+            crate::memo::pack_at(b, t.start, t.end).map(crate::swar::lowercase_key)
+        })
+    }
+
+    /// The classes of a word of `len` bytes starting with byte `first`,
+    /// whose lowercased packed key `key` makes: only when the shape filter
+    /// lets the word through.
+    #[inline]
+    fn of_shape(&self, len: usize, first: u8, key: impl FnOnce() -> Option<u128>) -> u8 {
+        if !self.shape.may_contain_shape(len, first) {
             return 0;
         }
-        crate::memo::pack_at(b, t.start, t.end)
-            .map(crate::swar::lowercase_key)
-            .and_then(|k| self.words.get(&k).copied())
-            .unwrap_or(0)
+        key().and_then(|k| self.words.get(&k).copied()).unwrap_or(0)
     }
 }
 
