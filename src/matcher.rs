@@ -1214,11 +1214,16 @@ fn may_start(tokens: &[Token], picked: &mut Vec<usize>) -> usize {
     if picked.len() < tokens.len() {
         picked.resize(tokens.len(), 0);
     }
+    let picked = &mut picked[..tokens.len()];
     let mut n = 0;
     for (k, t) in tokens.iter().enumerate() {
         let capitalised = matches!(t.case, Case::Title | Case::Upper);
         let listed = (t.case == Case::Lower) & t.list_item;
-        picked[n] = k;
+        debug_assert!(n <= k);
+        // SAFETY: `n <= k` (it grows by at most one a token) and
+        // `k < tokens.len() == picked.len()`: the slot is in bounds. (The
+        // bounds check a plain index makes was a quarter of the loop.)
+        unsafe { *picked.get_unchecked_mut(n) = k };
         n += usize::from(capitalised | listed);
     }
     n
