@@ -174,7 +174,11 @@ pub struct Gazetteer {
     /// Distinguishes gazetteers in the per-thread lookup memo.
     id: u64,
     /// One bit per place, set once its strings are known to be valid
-    /// ([`Gazetteer::place_strings`]).
+    /// ([`Gazetteer::place_strings`]); all set from the start for an index
+    /// this program built ([`Check::None`]: embedded, or compiled in memory
+    /// from Rust strings), whose strings are UTF-8 and in bounds as written.
+    /// A first pass over news then reads no string of a candidate place
+    /// that it only scores.
     valid_places: Box<[std::sync::atomic::AtomicU64]>,
 }
 
@@ -448,7 +452,9 @@ impl Gazetteer {
             divisions: OnceLock::new(),
             label: label.to_string(),
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            valid_places: (0..(count as usize).div_ceil(64)).map(|_| std::sync::atomic::AtomicU64::new(0)).collect(),
+            valid_places: (0..(count as usize).div_ceil(64))
+                .map(|_| std::sync::atomic::AtomicU64::new(if check == Check::None { u64::MAX } else { 0 }))
+                .collect(),
         };
         if check == Check::Full {
             g.verify()?;
@@ -549,7 +555,8 @@ impl Gazetteer {
         }
         // SAFETY: the bit of this place is set only above, after these same
         // fields, found by the same arithmetic on the same bytes, were checked
-        // to be UTF-8; the bytes never change (they are static, owned, or a
+        // to be UTF-8, or from the start for an index this program wrote from
+        // Rust strings (see `valid_places`); the bytes never change (they are static, owned, or a
         // map of a file that must not be modified while mapped, as loading
         // one requires).
         Some(fields.map(|f| unsafe { std::str::from_utf8_unchecked(f) }))
