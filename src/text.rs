@@ -157,6 +157,10 @@ const CLASS: [u8; 256] = {
 /// (bit 1). (A word that starts with a small letter always has one.)
 const FAST_CASE: [Case; 4] = [Case::Lower, Case::Upper, Case::Lower, Case::Title];
 
+/// The most tokens whose starts fall in one 64-byte block: each takes a
+/// word and at least one byte after it.
+const TOKENS_PER_BLOCK: usize = 32;
+
 /// Split `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
@@ -201,10 +205,23 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         // it are read off the byte-class masks of a 64-byte block, with no
         // loop over its bytes.
         if class & WORD != 0 {
+            // A line's first token is pushed here or, when the loop stops
+            // at its first word, by the general path below (which always
+            // takes a word that starts with an ASCII letter or digit): the
+            // loop itself never crosses a line break.
+            if newline {
+                line_starts.push(tokens.len());
+                newline = false;
+            }
+            // Room for the tokens the loop pushes before it next reads a
+            // block: their starts are two bytes apart or more (a word and
+            // what follows it) and in one block of 64 bytes, so 32 at most.
+            tokens.reserve(TOKENS_PER_BLOCK);
             let all_taken = loop {
                 let mut o = i - base;
                 if o >= 64 {
                     (block, base, o) = (Block::at(bytes, i), i, 0);
+                    tokens.reserve(TOKENS_PER_BLOCK);
                 }
                 // The word's length, where it ends in the block, and the
                 // two bytes after it must all be in the block.
@@ -215,6 +232,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         break false; // a word of 62 bytes or more
                     }
                     (block, base) = (Block::at(bytes, i), i);
+                    tokens.reserve(TOKENS_PER_BLOCK);
                     continue;
                 }
                 let j = i + len;
@@ -315,11 +333,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         _ => break false,
                     }
                 };
-                if newline {
-                    line_starts.push(tokens.len());
-                    newline = false;
-                }
-                tokens.push(Token {
+                let token = Token {
                     start: i,
                     end: j,
                     case,
@@ -328,7 +342,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     line: LineStyle::Prose,
                     dotted: false,
                     list_item: false,
-                });
+                };
+                debug_assert!(tokens.len() < tokens.capacity());
+                // SAFETY: the room reserved when the block was read is not
+                // used up (see TOKENS_PER_BLOCK): `len < capacity`, and the
+                // slot at `len` is written before the length covers it.
+                unsafe {
+                    tokens.as_mut_ptr().add(tokens.len()).write(token);
+                    tokens.set_len(tokens.len() + 1);
+                }
                 (i, sentence_start) = (next, starts_sentence);
                 if !more {
                     break true;
@@ -736,16 +758,24 @@ pub struct CharOffsets<'t> {
     text: &'t str,
     byte: usize,
     chars: usize,
+    /// Whether the text is ASCII: then every offset is its byte offset.
+    /// (Half the bytes of LGL and TR-News are in ASCII articles; counting
+    /// code points in the short stretches between mentions takes a
+    /// mispredicted branch or two each.)
+    ascii: bool,
 }
 
 impl<'t> CharOffsets<'t> {
     /// A converter for `text`.
     pub fn new(text: &'t str) -> Self {
-        CharOffsets { text, byte: 0, chars: 0 }
+        CharOffsets { text, byte: 0, chars: 0, ascii: text.is_ascii() }
     }
 
     /// The code point offset of byte offset `b` (a char boundary).
     pub fn at(&mut self, b: usize) -> usize {
+        if self.ascii {
+            return b;
+        }
         if b < self.byte {
             self.byte = 0;
             self.chars = 0;
@@ -921,6 +951,11 @@ mod tests {
         let hit = text.find("Hīt").unwrap_or(0);
         assert_eq!(c.at(hit), 13);
         assert_eq!(c.at(hit + "Hīt".len()), 16);
+        // Going back starts the count again.
+        assert_eq!(c.at(text.find("and").unwrap_or(0)), 9);
+        let ascii = "Fallujah and Hit";
+        let mut c = CharOffsets::new(ascii);
+        assert_eq!((c.at(13), c.at(16), c.at(9)), (13, 16, 9));
     }
 }
 
