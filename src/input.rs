@@ -14,6 +14,8 @@ use serde::Deserialize;
 
 use crate::error::Error;
 
+mod article;
+
 /// One article.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Document {
@@ -240,7 +242,8 @@ fn line_of(bytes: &[u8], at: usize) -> u64 {
     bytes[..at.min(bytes.len())].iter().filter(|b| **b == b'\n').count() as u64 + 1
 }
 
-#[derive(Deserialize)]
+/// An NDJSON article's fields, as serde_json reads them.
+#[derive(Debug, Default, Deserialize, PartialEq)]
 struct RawDoc {
     id: Option<serde_json::Value>,
     text: Option<String>,
@@ -250,12 +253,51 @@ struct RawDoc {
     url: Option<String>,
 }
 
+/// The fields of an NDJSON line (valid UTF-8), exactly as
+/// `serde_json::from_str::<RawDoc>` reads them, errors included: a line
+/// with no control character in it (but its line break) is read by
+/// [`article::read`] when it can, and by serde_json otherwise.
+fn read_raw_doc(line: &str) -> serde_json::Result<RawDoc> {
+    let body = line.trim_end_matches(['\n', '\r']);
+    // (A fold, not `any`: no exit from the loop, which then runs on
+    // sixteen bytes at a time.)
+    let control = body.bytes().fold(false, |c, b| c | (b < 0x20));
+    if !control && let Some(doc) = article::read(body) {
+        return Ok(doc);
+    }
+    serde_json::from_str(line)
+}
+
+/// `reader.read_until(b'\n', out)`, finding the line break with the
+/// `memchr` crate (SIMD) instead of the standard library's eight bytes at a
+/// time (1.2 instructions a byte of news, 1.5% of `places`).
+fn read_line(reader: &mut dyn BufRead, out: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (done, used) = match memchr::memchr(b'\n', available) {
+            Some(i) => (true, i + 1),
+            None => (available.is_empty(), available.len()),
+        };
+        out.extend_from_slice(&available[..used]);
+        reader.consume(used);
+        read += used;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
 fn next_ndjson(cur: &mut NdjsonLines, consumed: &mut u64) -> Option<Item> {
     let mut buf = std::mem::take(&mut cur.buf);
     let item = loop {
         buf.clear();
         cur.line += 1;
-        match cur.reader.read_until(b'\n', &mut buf) {
+        match read_line(&mut cur.reader, &mut buf) {
             Ok(0) => break None,
             Ok(n) => *consumed += n as u64,
             Err(e) => {
@@ -287,7 +329,7 @@ fn parse_ndjson_line(buf: &[u8], cur: &NdjsonLines) -> Item {
     let Ok(line) = simdutf8::basic::from_utf8(buf) else {
         return problem("not a JSON article object: invalid UTF-8".into());
     };
-    let raw: RawDoc = match serde_json::from_str(line) {
+    let raw = match read_raw_doc(line) {
         Ok(r) => r,
         Err(e) => return problem(format!("not a JSON article object: {e}")),
     };
@@ -301,4 +343,147 @@ fn parse_ndjson_line(buf: &[u8], cur: &NdjsonLines) -> Item {
         Some(other) => return problem(format!("\"id\" must be a string or number, found {other}")),
     };
     Item::Document(Document { id, text, title: raw.title, source: raw.source, published: raw.published, url: raw.url })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+        /// Every line reads as serde_json reads it strictly: the same
+        /// fields, or an error with the same message.
+        #[test]
+        fn lines_read_as_serde_json_reads_them(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "{", "}", "\"text\"", "\"id\"", "\"title\"", "\"url\"", ":", ",", " ", "\t", "\r", "\n", "\"", "null",
+            "12", "[1,2]", "{}", "true", "\"Mosul\"", "\"a\\nb\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"",
+            "\"\\ud800\"", "\"\\udc00 x\"", "\"\\ud800\\u0041\"", "\"\u{1}\"", "\"tab\there\"", "\"\\\"q\\\"\"",
+            "\"\\/\\b\\f\\r\\t\"", "\"Fallūjah ’s\"", "\"\\x\"", "\"\\u12\"", "\u{7f}", "é",
+        ]), 0..16), wrap in proptest::bool::ANY) {
+            let body = parts.concat();
+            let line = if wrap { format!("{{\"id\":1,\"text\":{body}}}\n") } else { body };
+            let fast = read_raw_doc(&line).map_err(|e| e.to_string());
+            let strict = serde_json::from_str::<RawDoc>(&line).map_err(|e| e.to_string());
+            proptest::prop_assert_eq!(fast, strict, "{:?}", line);
+        }
+    }
+
+    /// JSON values of every kind an article field may hold, and some it
+    /// may not.
+    const VALUES: &[&str] = &[
+        "null",
+        "\"\"",
+        "\"Mosul\"",
+        "\"Fallūjah ’s\"",
+        "\"a\\nb\\tc\\rd\\\\e\\/f\\bg\\fh\"",
+        "\"\\\"q\\\"\"",
+        "\"\\u00e9\\u00E9\\u2019\"",
+        "\"\\ud83d\\ude00\"",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"\\ud800\\u0041\"",
+        "\"\\ud800x\"",
+        "\"\\u12\"",
+        "\"\\u12g4\"",
+        "\"\\x\"",
+        "\"\u{7f}\"",
+        "\"tab\there\"",
+        "\"\\u0000\"",
+        "0",
+        "12",
+        "-3",
+        "1.5",
+        "-2.5e3",
+        "1E2",
+        "01",
+        "1.",
+        "-",
+        "1e999",
+        "18446744073709551616",
+        "true",
+        "false",
+        "[]",
+        "[1,\"a\"]",
+        "{}",
+        "{\"a\":1}",
+        "\"unterminated",
+    ];
+    const KEYS: &[&str] =
+        &["id", "text", "title", "source", "published", "url", "lang", "t\\u0065xt", "Text", "", "text "];
+    const SPACES: &[&str] = &["", "", " ", "  ", "\t", "\r", "\n"];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]
+        /// Article objects, well-formed or nearly so, read as serde_json
+        /// reads them strictly.
+        #[test]
+        fn objects_read_as_serde_json_reads_them(
+            members in proptest::collection::vec(
+                (proptest::sample::select(KEYS), proptest::sample::select(VALUES), proptest::sample::select(SPACES)), 0..6),
+            ends in proptest::collection::vec(proptest::sample::select(vec!["", " ", "\n", "\r\n", ",", "x", "}"]), 2),
+        ) {
+            let body: Vec<String> = members.iter().map(|(k, v, sp)| format!("{sp}\"{k}\"{sp}:{sp}{v}{sp}")).collect();
+            let line = format!("{}{{{}}}{}", ends[0], body.join(","), ends[1]);
+            let fast = read_raw_doc(&line).map_err(|e| e.to_string());
+            let strict = serde_json::from_str::<RawDoc>(&line).map_err(|e| e.to_string());
+            proptest::prop_assert_eq!(fast, strict, "{:?}", line);
+        }
+    }
+
+    proptest::proptest! {
+        /// Lines are read as `read_until` reads them, through buffers of
+        /// any size.
+        #[test]
+        fn lines_split_as_read_until_splits_them(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![b'a', b'\n', b'\r', b'{', 0xE2]), 0..300),
+            capacity in 1usize..40,
+        ) {
+            let mut ours = std::io::BufReader::with_capacity(capacity, bytes.as_slice());
+            let mut std = std::io::BufReader::with_capacity(capacity, bytes.as_slice());
+            loop {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                let n = read_line(&mut ours, &mut a).expect("read");
+                proptest::prop_assert_eq!(n, std.read_until(b'\n', &mut b).expect("read"));
+                proptest::prop_assert_eq!(&a, &b);
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_common_lines_are_read_without_serde_json() {
+        for line in [
+            "{\"id\":\"a\",\"text\":\"Fallūjah \\u2019s \\ud83d\\ude00\\n\\\"x\\\"\"}",
+            "{ \"text\" : \"x\" , \"id\" : -12.5e1, \"url\": null, \"title\": \"T\", \"source\": \"S\", \"published\": \"2016\" }",
+            "{}",
+        ] {
+            let fast = article::read(line).expect(line);
+            assert_eq!(fast, serde_json::from_str::<RawDoc>(line).expect(line), "{line}");
+        }
+        // A duplicate or unknown field, or a lone surrogate, is left to serde_json.
+        for line in ["{\"text\":\"a\",\"text\":\"b\"}", "{\"lang\":\"en\"}", "{\"text\":\"\\udc00\"}"] {
+            assert!(article::read(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn fast_reading_keeps_escapes_and_strict_errors() {
+        let doc =
+            read_raw_doc("{\"id\":\"a\",\"text\":\"Fallūjah \\u2019s \\ud83d\\ude00\\n\\\"x\\\"\"}\r\n").expect("doc");
+        assert_eq!(doc.text.as_deref(), Some("Fallūjah ’s 😀\n\"x\""));
+        // A lone surrogate, a raw control character or an array are errors,
+        // as serde_json reports them.
+        for (line, says) in [
+            ("{\"text\":\"\\ud800\"}", "hex escape"),
+            ("{\"text\":\"\\udc00 x\"}", "surrogate"),
+            ("{\"text\":\"a\u{1}b\"}", "control character"),
+            ("{\"text\":[1]}", "expected a string"),
+        ] {
+            let error = read_raw_doc(line).expect_err(line).to_string();
+            assert!(error.contains(says), "{line}: {error}");
+            assert_eq!(Some(error), serde_json::from_str::<RawDoc>(line).err().map(|e| e.to_string()));
+        }
+    }
 }
