@@ -85,6 +85,34 @@ pub fn load_le(b: &[u8]) -> u64 {
     }
 }
 
+/// The high bit of each byte of `w` that JSON must escape in a string (a
+/// control character, a quote, a backslash): exact as to whether there is
+/// one (a borrow marks bytes only above one that is).
+#[inline]
+fn json_escapes(w: u64) -> u64 {
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let control = w.wrapping_sub(0x20 * ONES) & !w;
+    (control | zero(w ^ (u64::from(b'"') * ONES)) | zero(w ^ (u64::from(b'\\') * ONES))) & HIGH
+}
+
+/// Whether a byte of `b` is one JSON must escape in a string: eight bytes
+/// at a time, the last eight (or the only few) by loads that may overlap,
+/// with no branch per byte (`Iterator::all` over a short string took a
+/// branch a byte and a mispredicted one at its end).
+#[inline]
+pub fn needs_json_escape(b: &[u8]) -> bool {
+    let n = b.len();
+    let Some(last) = b.last_chunk::<8>() else {
+        // Bytes past the end read as 0: masked off.
+        return json_escapes(load_le(b)) & first_bytes(n) != 0;
+    };
+    let mut found = json_escapes(u64::from_le_bytes(*last));
+    for c in b[..n - 8].chunks(8) {
+        found |= json_escapes(load_le(c)) & first_bytes(c.len());
+    }
+    found != 0
+}
+
 /// Keys of at most this many bytes are packed.
 pub const SHORT: usize = 15;
 
@@ -165,6 +193,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A byte JSON must escape is found wherever it is, whatever the
+        /// length, and no other is.
+        #[test]
+        fn json_escapes_are_found_exactly(bytes in proptest::collection::vec(
+            proptest::sample::select(vec![0u8, 0x1f, 0x20, b'"', b'\\', b'a', 0x7f, 0x80, 0xe2, 0xff, 0x21, 0x5c ^ 0x01]), 0..40)) {
+            let want = bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+            proptest::prop_assert_eq!(needs_json_escape(&bytes), want);
+        }
+
         /// Packing a range of a longer text by one load and a mask gives
         /// what packing the range alone gives, near the text's end too.
         #[test]

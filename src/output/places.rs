@@ -81,9 +81,10 @@ impl PlaceProps<'_> {
 
     /// The members after the place's: how it was placed.
     fn write_placing(&self, o: &mut json::Object<'_>) {
-        o.opt_number("score", self.score);
-        o.string("method", self.method);
-        o.opt_number("uncertainty_km", self.uncertainty_km);
+        // Rounded to 3 and 1 decimals (see `of_mention`).
+        o.opt_decimal::<3>("score", self.score);
+        o.plain_string("method", self.method);
+        o.opt_decimal::<1>("uncertainty_km", self.uncertainty_km);
     }
 }
 
