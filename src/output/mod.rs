@@ -264,13 +264,20 @@ pub mod json {
     #[inline]
     pub fn string(out: &mut Vec<u8>, s: &str) {
         if !crate::swar::needs_json_escape(s.as_bytes()) {
-            out.push(b'"');
-            out.extend_from_slice(s.as_bytes());
-            out.push(b'"');
+            quoted(out, s);
         } else {
             // Writing to a Vec cannot fail, and a string always serialises.
             let _ = serde_json::to_writer(&mut *out, s);
         }
+    }
+
+    /// `s` between quotes, as it is: for a string with no byte to escape.
+    #[inline]
+    fn quoted(out: &mut Vec<u8>, s: &str) {
+        debug_assert!(!crate::swar::needs_json_escape(s.as_bytes()));
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
     }
 
     /// A JSON object written member by member; keys need no escape.
@@ -354,11 +361,7 @@ pub mod json {
         /// program's, such as a method or a kind).
         #[inline]
         pub fn plain_string(&mut self, key: &str, v: &'static str) {
-            debug_assert!(v.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
-            let out = self.key(key);
-            out.push(b'"');
-            out.extend_from_slice(v.as_bytes());
-            out.push(b'"');
+            quoted(self.key(key), v);
         }
 
         /// Close the object.
