@@ -4,7 +4,7 @@
 
 use crate::gazetteer::normalize::is_apostrophe;
 use crate::swar::{Classes, HIGH};
-use block::Block;
+use block::{Block, Runs};
 
 mod block;
 
@@ -157,6 +157,16 @@ const CLASS: [u8; 256] = {
 /// (bit 1). (A word that starts with a small letter always has one.)
 const FAST_CASE: [Case; 4] = [Case::Lower, Case::Upper, Case::Lower, Case::Title];
 
+/// The case of an ASCII word by whether it has a letter (bit 0), a small
+/// letter (bit 1), and whether its first letter is a capital (bit 2): what
+/// [`ascii_case`] gives. (The other indices cannot occur.)
+const RUN_CASE: [Case; 8] =
+    [Case::NoLetters, Case::Upper, Case::Lower, Case::Lower, Case::Upper, Case::Upper, Case::Lower, Case::Title];
+
+/// The gap of a word a run joins to the next, by whether a space (bit 0)
+/// or a comma (bit 1) follows it; else a hyphen does.
+const JOIN_GAP: [Gap; 4] = [Gap::Hyphen, Gap::Space, Gap::Comma, Gap::Comma];
+
 /// The most tokens whose starts fall in one 64-byte block: each takes a
 /// word and at least one byte after it.
 const TOKENS_PER_BLOCK: usize = 32;
@@ -174,6 +184,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut sentence_start = true;
     // The byte classes of 64 bytes of text from `base` (`base <= i`).
     let (mut block, mut base) = (Block::at(bytes, 0), 0);
+    let mut runs = Runs::of(&block);
     while i < bytes.len() {
         let b = bytes[i];
         let class = CLASS[b as usize];
@@ -221,7 +232,49 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 let mut o = i - base;
                 if o >= 64 {
                     (block, base, o) = (Block::at(bytes, i), i, 0);
+                    runs = Runs::of(&block);
                     tokens.reserve(TOKENS_PER_BLOCK);
+                }
+                // A run of plain words (each joined to the next by a space,
+                // a comma and a space, or a hyphen): taken together, with
+                // no branch per word. The word after the run, if any, is
+                // left to the code below.
+                let (mut starts, mut joins) = runs.at(o);
+                if joins != 0 {
+                    let mut next = o;
+                    while joins != 0 {
+                        let (s, j) = (starts.trailing_zeros() as usize, joins.trailing_zeros() as usize);
+                        starts &= starts - 1;
+                        joins &= joins - 1;
+                        // Bytes s..j (j <= 61).
+                        let word = (1u64 << j) - (1u64 << s);
+                        let letters = (block.upper | block.lower) & word;
+                        let first = letters & letters.wrapping_neg();
+                        let case = RUN_CASE[usize::from(letters != 0)
+                            | usize::from(block.lower & word != 0) << 1
+                            | usize::from(block.upper & first != 0) << 2];
+                        let (space, comma) = (runs.space >> j & 1, runs.comma >> j & 1);
+                        let token = Token {
+                            start: base + s,
+                            end: base + j,
+                            case,
+                            gap: JOIN_GAP[(space | comma << 1) as usize],
+                            sentence_start,
+                            line: LineStyle::Prose,
+                            dotted: false,
+                            list_item: false,
+                        };
+                        debug_assert!(tokens.len() < tokens.capacity());
+                        // SAFETY: as for the token written below: the room
+                        // reserved when the block was read is not used up.
+                        unsafe {
+                            tokens.as_mut_ptr().add(tokens.len()).write(token);
+                            tokens.set_len(tokens.len() + 1);
+                        }
+                        sentence_start = false;
+                        next = j + 1 + comma as usize;
+                    }
+                    (i, o) = (base + next, next);
                 }
                 // The word's length, where it ends in the block, and the
                 // two bytes after it must all be in the block.
@@ -232,6 +285,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         break false; // a word of 62 bytes or more
                     }
                     (block, base) = (Block::at(bytes, i), i);
+                    runs = Runs::of(&block);
                     tokens.reserve(TOKENS_PER_BLOCK);
                     continue;
                 }

@@ -21,6 +21,10 @@ pub(super) struct Block {
     pub lower: u64,
     /// The space character.
     pub space: u64,
+    /// `,`.
+    pub comma: u64,
+    /// `-`.
+    pub hyphen: u64,
     /// Bytes from 0x80 (and past the end of the text).
     pub non_ascii: u64,
 }
@@ -64,6 +68,62 @@ impl Block {
     }
 }
 
+/// Where a block's runs of plain words are: words that a space, a comma
+/// and a space, or a hyphen join to the next word ("the town of Hit, west
+/// of Ramadi" is one run; "U.S." or "Mosul." ends one). The tokenizer takes
+/// a run's words together, off these masks, with no branch per word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Runs {
+    /// Bytes that start a word: ASCII letters and digits after any other
+    /// byte (bit 0: when it is one).
+    pub starts: u64,
+    /// Bytes right after a word that join it to the next one: a space and
+    /// a letter or digit, a comma, a space and a letter or digit, or a
+    /// hyphen and a letter or digit, all within the block's first 62 bytes
+    /// and the next.
+    pub joins: u64,
+    /// Bytes right after a word that do not join it to the next, and bit
+    /// 63 (where every run ends).
+    pub stops: u64,
+    /// Of `joins`: the spaces.
+    pub space: u64,
+    /// Of `joins`: the commas (the others are hyphens).
+    pub comma: u64,
+}
+
+impl Runs {
+    /// The runs of `b`.
+    #[inline]
+    pub fn of(b: &Block) -> Runs {
+        let a = b.alnum;
+        let after = !a & (a << 1);
+        let space = b.space & (a >> 1);
+        let comma = b.comma & (b.space >> 1) & (a >> 2);
+        let hyphen = b.hyphen & (a >> 1);
+        let joins = after & (space | comma | hyphen) & (u64::MAX >> 2);
+        Runs {
+            starts: a & !(a << 1),
+            joins,
+            stops: (after & !joins) | 1 << 63,
+            space: space & joins,
+            comma: comma & joins,
+        }
+    }
+
+    /// The run at byte `o` of the block, the first byte of a word: the
+    /// starts and the joins of its words (none when the word at `o` does
+    /// not join the next), up to the first word that does not join the next.
+    /// That word's start is among the starts when it is in the block.
+    #[inline]
+    pub fn at(&self, o: usize) -> (u64, u64) {
+        let from = u64::MAX << o;
+        // At most 63: bit 63 is always a stop.
+        let stop = (self.stops & from).trailing_zeros();
+        let before = (1u64 << stop) - 1;
+        (self.starts & from & before, self.joins & from & before)
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn sse2(chunk: &[u8; 64]) -> Block {
@@ -88,6 +148,8 @@ fn sse2(chunk: &[u8; 64]) -> Block {
         b.lower |= bits(lower);
         b.alnum |= bits(_mm_or_si128(_mm_or_si128(upper, lower), range(b'0', b'9')));
         b.space |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)));
+        b.comma |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8)));
+        b.hyphen |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'-' as i8)));
         b.non_ascii |= bits(v);
     }
     b
@@ -119,6 +181,8 @@ fn avx2(chunk: &[u8; 64]) -> Block {
         b.lower |= bits(lower);
         b.alnum |= bits(_mm256_or_si256(_mm256_or_si256(upper, lower), range(b'0', b'9')));
         b.space |= bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)));
+        b.comma |= bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b',' as i8)));
+        b.hyphen |= bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'-' as i8)));
         b.non_ascii |= bits(v);
     }
     b
@@ -135,15 +199,19 @@ fn portable(chunk: &[u8; 64]) -> Block {
     for (k, part) in chunk.chunks_exact(8).enumerate() {
         let w = u64::from_le_bytes(part.try_into().unwrap_or([0; 8]));
         let c = Classes::of(w);
-        // A zero byte of `w ^ spaces`, exactly (no false positive from a
-        // borrow): the high bit of each byte that is a space.
-        let x = w ^ (ONES * u64::from(b' '));
-        let space = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+        // A zero byte of `w ^ c...c`, exactly (no false positive from a
+        // borrow): the high bit of each byte equal to `c`.
+        let equal = |c: u8| {
+            let x = w ^ (ONES * u64::from(c));
+            !(((x & !HIGH) + !HIGH) | x) & HIGH
+        };
         let shift = 8 * k;
         b.upper |= gather(c.upper) << shift;
         b.lower |= gather(c.lower) << shift;
         b.alnum |= gather(c.alnum()) << shift;
-        b.space |= gather(space) << shift;
+        b.space |= gather(equal(b' ')) << shift;
+        b.comma |= gather(equal(b',')) << shift;
+        b.hyphen |= gather(equal(b'-')) << shift;
         b.non_ascii |= gather(w & HIGH) << shift;
     }
     b
@@ -162,9 +230,76 @@ mod tests {
             b.upper |= if c.is_ascii_uppercase() { bit } else { 0 };
             b.lower |= if c.is_ascii_lowercase() { bit } else { 0 };
             b.space |= if c == b' ' { bit } else { 0 };
+            b.comma |= if c == b',' { bit } else { 0 };
+            b.hyphen |= if c == b'-' { bit } else { 0 };
             b.non_ascii |= if c >= 0x80 { bit } else { 0 };
         }
         b
+    }
+
+    /// [`Runs`] of `bytes[from..]`, a byte at a time: every word's start,
+    /// and what follows each word.
+    fn expected_runs(bytes: &[u8], from: usize) -> Runs {
+        let at = |k: usize| bytes.get(from + k).copied().unwrap_or(PAST_END);
+        let alnum = |k: usize| k < 64 && at(k).is_ascii_alphanumeric();
+        let mut r = Runs { stops: 1 << 63, ..Runs::default() };
+        for k in 0..64 {
+            let bit = 1u64 << k;
+            if alnum(k) && (k == 0 || !alnum(k - 1)) {
+                r.starts |= bit;
+            }
+            if k == 0 || alnum(k) || !alnum(k - 1) {
+                continue;
+            }
+            // Byte k is the first after a word.
+            let space = at(k) == b' ' && alnum(k + 1);
+            let comma = at(k) == b',' && k + 1 < 64 && at(k + 1) == b' ' && alnum(k + 2);
+            let hyphen = at(k) == b'-' && alnum(k + 1);
+            if (space || comma || hyphen) && k <= 61 {
+                r.joins |= bit;
+                r.space |= if space { bit } else { 0 };
+                r.comma |= if comma { bit } else { 0 };
+            } else {
+                r.stops |= bit;
+            }
+        }
+        r
+    }
+
+    proptest::proptest! {
+        /// The runs read off the masks are the runs found a byte at a time;
+        /// a run from a word's start takes the words up to the first that
+        /// does not join the next.
+        #[test]
+        fn runs_match_a_byte_scan(text in "[a-zA-Z0-9 ,.'é-]{0,90}", from in 0usize..90) {
+            let bytes = text.as_bytes();
+            let from = from.min(bytes.len());
+            let runs = Runs::of(&Block::at(bytes, from));
+            let want = expected_runs(bytes, from);
+            proptest::prop_assert_eq!(runs, want);
+            for o in (0..64).filter(|&o| want.starts >> o & 1 != 0) {
+                let (starts, joins) = runs.at(o);
+                // Walk the words from o while each joins the next.
+                let (mut want_starts, mut want_joins, mut s) = (0u64, 0u64, o);
+                while let Some(e) = (s..64).find(|&k| (want.stops | want.joins) >> k & 1 != 0) {
+                    if want.joins >> e & 1 == 0 {
+                        break;
+                    }
+                    want_starts |= 1 << s;
+                    want_joins |= 1 << e;
+                    s = e + 1 + (want.comma >> e & 1) as usize;
+                }
+                proptest::prop_assert_eq!(joins, want_joins);
+                // The run's words are the first of the starts given.
+                let mut first = 0u64;
+                let mut rest = starts;
+                for _ in 0..joins.count_ones() {
+                    first |= rest & rest.wrapping_neg();
+                    rest &= rest.wrapping_sub(1);
+                }
+                proptest::prop_assert_eq!(first, want_starts);
+            }
+        }
     }
 
     proptest::proptest! {
