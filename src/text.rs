@@ -864,6 +864,43 @@ mod tests {
         assert_eq!(c.of("a-very-long-word-beyond-sixteen-bytes"), 0);
     }
 
+    proptest::proptest! {
+        /// The bucket table answers what a plain map of the lists answers,
+        /// for lists of any size (words in several lists get every bit),
+        /// for their words in any case and for other words.
+        #[test]
+        fn word_classes_answer_as_a_map(
+            lists in proptest::collection::vec(proptest::collection::vec("[a-z0-9']{1,15}", 0..120), 1..5),
+            others in proptest::collection::vec("[a-zA-Z0-9' ]{0,18}", 0..50),
+        ) {
+            let lists: Vec<Vec<&'static str>> =
+                lists.into_iter().map(|l| l.into_iter().map(|w| &*Box::leak(w.into_boxed_str())).collect()).collect();
+            let with_bits: Vec<(&[&'static str], u8)> =
+                lists.iter().enumerate().map(|(i, l)| (l.as_slice(), 1u8 << i)).collect();
+            let classes = WordClasses::new(&with_bits);
+            let mut want: std::collections::HashMap<String, u8> = std::collections::HashMap::new();
+            for (list, bit) in &with_bits {
+                for w in *list {
+                    *want.entry(w.to_string()).or_default() |= bit;
+                }
+            }
+            for (w, bits) in &want {
+                proptest::prop_assert_eq!(classes.of(w), *bits);
+                proptest::prop_assert_eq!(classes.of(&w.to_ascii_uppercase()), *bits);
+            }
+            // Other words, and near misses of the list words: a last byte
+            // changed, one more byte.
+            let near = want.keys().flat_map(|w| {
+                let last = if w.ends_with('q') { "z" } else { "q" };
+                [format!("{}{last}", &w[..w.len() - 1]), format!("{w}s")]
+            });
+            for w in others.iter().cloned().chain(near) {
+                let bits = want.get(&w.to_ascii_lowercase()).copied().unwrap_or(0);
+                proptest::prop_assert_eq!(classes.of(&w), bits);
+            }
+        }
+    }
+
     #[test]
     fn splits_possessives_abbreviations_and_hyphens() {
         assert_eq!(
@@ -1084,32 +1121,99 @@ impl WordSet {
 /// is in, as bits, from one probe. For a word that is asked about several
 /// lists in a row (the word after a place name: a media, street, division
 /// or feature word?), instead of one [`WordSet`] probe a list.
+///
+/// The table is made for its words: buckets of four packed keys
+/// ([`crate::memo::pack`]), with a hash chosen so that no bucket holds more.
+/// A probe reads one bucket (one cache line) and compares all four keys,
+/// with no loop and no branch on the word: the words asked about are list
+/// words or not from one word to the next, which a branch mispredicts.
 #[derive(Debug)]
 pub struct WordClasses {
-    words: rustc_hash::FxHashMap<u128, u8>,
-    shape: ShapeFilter,
+    keys: Box<[[u128; BUCKET]]>,
+    values: Box<[[u8; BUCKET]]>,
+    /// Multiplier of [`WordClasses::bucket`].
+    seed: u64,
+    /// `64 - log2(buckets)`.
+    shift: u32,
+}
+
+/// Keys in a bucket of [`WordClasses`].
+const BUCKET: usize = 4;
+
+/// Odd multipliers [`WordClasses::new`] tries, each made from the last.
+fn seeds() -> impl Iterator<Item = u64> {
+    std::iter::successors(Some(0x9E37_79B9_7F4A_7C15u64), |s| Some(s.wrapping_mul(0xD605_BBB5_8C8A_BBC5) | 1))
 }
 
 impl WordClasses {
     /// A table of the given lists, each with its bit.
     pub fn new(lists: &[(&[&'static str], u8)]) -> WordClasses {
-        let mut shape = ShapeFilter::default();
-        let mut words = rustc_hash::FxHashMap::default();
+        let mut words: Vec<(u128, u8)> = Vec::new();
         for (list, bit) in lists {
             for w in *list {
                 let packed = crate::memo::pack(w.as_bytes());
-                assert!(packed.is_some() && !w.bytes().any(|b| b.is_ascii_uppercase()), "WordClasses word: {w}");
-                *words.entry(packed.unwrap_or_default()).or_insert(0) |= bit;
-                shape.add(w.as_bytes());
+                assert!(
+                    packed.is_some() && !w.is_empty() && !w.bytes().any(|b| b.is_ascii_uppercase()) && *bit != 0,
+                    "WordClasses word: {w}"
+                );
+                let key = packed.unwrap_or_default();
+                match words.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, bits)) => *bits |= bit,
+                    None => words.push((key, *bit)),
+                }
             }
         }
-        WordClasses { words, shape }
+        // Half as many buckets as words (at least two), doubled until some
+        // multiplier puts at most four words in every bucket.
+        let mut log2 = (words.len() / 2).max(2).next_power_of_two().trailing_zeros();
+        loop {
+            let shift = 64 - log2;
+            for seed in seeds().take(64) {
+                let mut t = WordClasses {
+                    keys: vec![[0; BUCKET]; 1 << log2].into_boxed_slice(),
+                    values: vec![[0; BUCKET]; 1 << log2].into_boxed_slice(),
+                    seed,
+                    shift,
+                };
+                let fits = words.iter().all(|&(key, bits)| {
+                    let b = t.bucket(key);
+                    let Some(slot) = t.values[b].iter().position(|&v| v == 0) else { return false };
+                    (t.keys[b][slot], t.values[b][slot]) = (key, bits);
+                    true
+                });
+                if fits {
+                    return t;
+                }
+            }
+            log2 += 1;
+        }
+    }
+
+    /// The bucket of a packed key.
+    #[inline]
+    fn bucket(&self, key: u128) -> usize {
+        let x = (key as u64).wrapping_add(((key >> 64) as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
+        (x.wrapping_mul(self.seed) >> self.shift) as usize
+    }
+
+    /// The bits of a packed, lowercased key: one bucket's four keys
+    /// compared, no branch. (An empty slot's key is 0, the empty word's,
+    /// and its bits are 0.)
+    #[inline]
+    fn of_key(&self, key: u128) -> u8 {
+        let b = self.bucket(key);
+        // `bucket` is below the table's length: its top `64 - shift` bits.
+        let (keys, values) = (&self.keys[b], &self.values[b]);
+        let mut bits = 0;
+        for k in 0..BUCKET {
+            bits |= values[k] & (u8::from(keys[k] == key)).wrapping_neg();
+        }
+        bits
     }
 
     /// The bits of the lists that `word`, lowercased, is in (0: none).
     pub fn of(&self, word: &str) -> u8 {
-        let b = word.as_bytes();
-        self.of_shape(b.len(), b.first().copied().unwrap_or(0), || crate::memo::pack_ascii_lowercase(b))
+        crate::memo::pack_ascii_lowercase(word.as_bytes()).map_or(0, |k| self.of_key(k))
     }
 
     /// [`WordClasses::of`] token `t` of `text`: a short token's key packed
@@ -1117,22 +1221,7 @@ impl WordClasses {
     /// with loads chosen by its length (a branch that mispredicts from word
     /// to word).
     pub fn of_token(&self, text: &str, t: &Token) -> u8 {
-        let b = text.as_bytes();
-        let first = b.get(t.start).copied().unwrap_or(0);
-        self.of_shape(t.end.saturating_sub(t.start), first, || {
-            crate::memo::pack_at(b, t.start, t.end).map(crate::swar::lowercase_key)
-        })
-    }
-
-    /// The classes of a word of `len` bytes starting with byte `first`,
-    /// whose lowercased packed key `key` makes: only when the shape filter
-    /// lets the word through.
-    #[inline]
-    fn of_shape(&self, len: usize, first: u8, key: impl FnOnce() -> Option<u128>) -> u8 {
-        if !self.shape.may_contain_shape(len, first) {
-            return 0;
-        }
-        key().and_then(|k| self.words.get(&k).copied()).unwrap_or(0)
+        crate::memo::pack_at(text.as_bytes(), t.start, t.end).map_or(0, |k| self.of_key(crate::swar::lowercase_key(k)))
     }
 }
 
