@@ -142,10 +142,23 @@ pub fn pack_at(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
         return None;
     }
     match bytes.get(start..).and_then(<[u8]>::first_chunk::<16>) {
-        Some(w) => Some(u128::from_le_bytes(*w) & ((1u128 << (8 * n)) - 1) | (n as u128) << 120),
+        Some(w) => Some(u128::from_le_bytes(*w) & KEEP[n] | (n as u128) << 120),
         None => pack(bytes.get(start..end)?),
     }
 }
+
+/// The mask of the first `n` bytes of a 16-byte load, for `n` up to
+/// [`SHORT`]: a table, not a 128-bit shift by a variable amount (a dozen
+/// instructions).
+const KEEP: [u128; SHORT + 1] = {
+    let mut t = [0u128; SHORT + 1];
+    let mut n = 0;
+    while n <= SHORT {
+        t[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    t
+};
 
 /// [`pack`] of `bytes` with ASCII letters lowercased.
 #[inline]
