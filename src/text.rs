@@ -171,6 +171,23 @@ const JOIN_GAP: [Gap; 4] = [Gap::Hyphen, Gap::Space, Gap::Comma, Gap::Comma];
 /// word and at least one byte after it.
 const TOKENS_PER_BLOCK: usize = 32;
 
+/// Push a word of a prose line (no dotted abbreviation, no list item: what
+/// [`mark_lines`] may change later) into room reserved beforehand, with no
+/// capacity check: the fast loop reserves [`TOKENS_PER_BLOCK`] tokens when
+/// it reads a block, and no more tokens than that start in one block.
+#[inline(always)]
+fn push_reserved(tokens: &mut Vec<Token>, start: usize, end: usize, case: Case, gap: Gap, sentence_start: bool) {
+    let token =
+        Token { start, end, case, gap, sentence_start, line: LineStyle::Prose, dotted: false, list_item: false };
+    debug_assert!(tokens.len() < tokens.capacity(), "no room reserved for a token");
+    // SAFETY: the caller reserved room (see above), so `len < capacity`,
+    // and the slot at `len` is written before the length covers it.
+    unsafe {
+        tokens.as_mut_ptr().add(tokens.len()).write(token);
+        tokens.set_len(tokens.len() + 1);
+    }
+}
+
 /// Split `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
@@ -254,23 +271,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                             | usize::from(block.lower & word != 0) << 1
                             | usize::from(block.upper & first != 0) << 2];
                         let (space, comma) = (runs.space >> j & 1, runs.comma >> j & 1);
-                        let token = Token {
-                            start: base + s,
-                            end: base + j,
-                            case,
-                            gap: JOIN_GAP[(space | comma << 1) as usize],
-                            sentence_start,
-                            line: LineStyle::Prose,
-                            dotted: false,
-                            list_item: false,
-                        };
-                        debug_assert!(tokens.len() < tokens.capacity());
-                        // SAFETY: as for the token written below: the room
-                        // reserved when the block was read is not used up.
-                        unsafe {
-                            tokens.as_mut_ptr().add(tokens.len()).write(token);
-                            tokens.set_len(tokens.len() + 1);
-                        }
+                        let gap = JOIN_GAP[(space | comma << 1) as usize];
+                        push_reserved(&mut tokens, base + s, base + j, case, gap, sentence_start);
                         sentence_start = false;
                         next = j + 1 + comma as usize;
                     }
@@ -387,24 +389,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         _ => break false,
                     }
                 };
-                let token = Token {
-                    start: i,
-                    end: j,
-                    case,
-                    gap,
-                    sentence_start,
-                    line: LineStyle::Prose,
-                    dotted: false,
-                    list_item: false,
-                };
-                debug_assert!(tokens.len() < tokens.capacity());
-                // SAFETY: the room reserved when the block was read is not
-                // used up (see TOKENS_PER_BLOCK): `len < capacity`, and the
-                // slot at `len` is written before the length covers it.
-                unsafe {
-                    tokens.as_mut_ptr().add(tokens.len()).write(token);
-                    tokens.set_len(tokens.len() + 1);
-                }
+                push_reserved(&mut tokens, i, j, case, gap, sentence_start);
                 (i, sentence_start) = (next, starts_sentence);
                 if !more {
                     break true;
