@@ -858,10 +858,8 @@ mod tests {
             lists in proptest::collection::vec(proptest::collection::vec("[a-z0-9']{1,15}", 0..120), 1..5),
             others in proptest::collection::vec("[a-zA-Z0-9' ]{0,18}", 0..50),
         ) {
-            let lists: Vec<Vec<&'static str>> =
-                lists.into_iter().map(|l| l.into_iter().map(|w| &*Box::leak(w.into_boxed_str())).collect()).collect();
-            let with_bits: Vec<(&[&'static str], u8)> =
-                lists.iter().enumerate().map(|(i, l)| (l.as_slice(), 1u8 << i)).collect();
+            let lists: Vec<Vec<&str>> = lists.iter().map(|l| l.iter().map(String::as_str).collect()).collect();
+            let with_bits: Vec<(&[&str], u8)> = lists.iter().enumerate().map(|(i, l)| (l.as_slice(), 1u8 << i)).collect();
             let classes = WordClasses::new(&with_bits);
             let mut want: std::collections::HashMap<String, u8> = std::collections::HashMap::new();
             for (list, bit) in &with_bits {
@@ -1132,7 +1130,7 @@ fn seeds() -> impl Iterator<Item = u64> {
 
 impl WordClasses {
     /// A table of the given lists, each with its bit.
-    pub fn new(lists: &[(&[&'static str], u8)]) -> WordClasses {
+    pub fn new(lists: &[(&[&str], u8)]) -> WordClasses {
         let mut words: Vec<(u128, u8)> = Vec::new();
         for (list, bit) in lists {
             for w in *list {
