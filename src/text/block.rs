@@ -75,7 +75,8 @@ impl Block {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct Runs {
     /// Bytes that start a word: ASCII letters and digits after any other
-    /// byte (bit 0: when it is one).
+    /// byte. Bit 0 is set whenever byte 0 is a letter or digit: the
+    /// tokenizer reads a block at a word's first byte.
     pub starts: u64,
     /// Bytes right after a word that join it to the next one: a space and
     /// a letter or digit, a comma, a space and a letter or digit, or a
