@@ -272,6 +272,13 @@ thread_local! {
     /// capitalised words, and a hash probe costs a small fraction of walking
     /// the fst. Pure memoisation: results never depend on it.
     static MEMO: std::cell::RefCell<OwnedMap<Option<u64>>> = std::cell::RefCell::new(OwnedMap::new(MEMO_CAPACITY));
+
+    /// Where a walk of the name index stands after the first two bytes of a
+    /// key, by those bytes, for one gazetteer: the node's address and the
+    /// output so far, or `None` when no key starts so (see
+    /// [`Gazetteer::index_get`]). Pure memoisation.
+    static HEADS: std::cell::RefCell<OwnedMap<Option<(usize, u64)>>> =
+        std::cell::RefCell::new(OwnedMap::new(MEMO_CAPACITY));
 }
 
 /// The name-index key of the loose form of the folded key `key`, written
@@ -713,7 +720,41 @@ impl Gazetteer {
 
     /// The name index's value of `key`, memoised per thread.
     fn index_value(&self, key: &[u8]) -> Option<u64> {
-        MEMO.with(|memo| memo.borrow_mut().for_owner(self.id).get_or_insert_with(key, || self.fst.get(key)))
+        MEMO.with(|memo| memo.borrow_mut().for_owner(self.id).get_or_insert_with(key, || self.index_get(key)))
+    }
+
+    /// The name index's value of `key`: what `fst::Map::get` gives, with the
+    /// walk over the key's first two bytes taken from a per-thread memo
+    /// ([`HEADS`]). The index's first two levels are its widest nodes (a
+    /// transition for every first letter, and for most second letters),
+    /// the costliest to decode: a walk of a word not seen before (every
+    /// lookup the memos miss, most of a stream's first pages) cost about
+    /// 2,000 instructions, and half of that was those two nodes.
+    fn index_get(&self, key: &[u8]) -> Option<u64> {
+        let fst = self.fst.as_fst();
+        let Some(head) = key.first_chunk::<2>() else {
+            return self.fst.get(key);
+        };
+        let walk_head = || {
+            let mut node = fst.root();
+            let mut out = fst::raw::Output::zero();
+            for &b in head {
+                let t = node.transition(node.find_input(b)?);
+                out = out.cat(t.out);
+                node = fst.node(t.addr);
+            }
+            Some((node.addr(), out.value()))
+        };
+        let (addr, out) = HEADS.with(|h| h.borrow_mut().for_owner(self.id).get_or_insert_with(head, walk_head))?;
+        // The rest of the walk, as `fst::raw::Fst::get` makes it.
+        let mut node = fst.node(addr);
+        let mut out = fst::raw::Output::new(out);
+        for &b in &key[2..] {
+            let t = node.transition(node.find_input(b)?);
+            out = out.cat(t.out);
+            node = fst.node(t.addr);
+        }
+        node.is_final().then(|| out.cat(node.final_output()).value())
     }
 
     /// What the name index says about `word`, as written in text, as the
@@ -728,7 +769,7 @@ impl Gazetteer {
         }
         // A value equal to NO_VALUE (only a corrupt index has one) reads as
         // no value: no candidates, as a corrupt offset gives.
-        let get = |k: &[u8]| if self.may_start(k) { self.fst.get(k).unwrap_or(NO_VALUE) } else { NO_VALUE };
+        let get = |k: &[u8]| if self.may_start(k) { self.index_get(k).unwrap_or(NO_VALUE) } else { NO_VALUE };
         let mut loose = Vec::with_capacity(key.len() + 1);
         loose_index_key(&key, &mut loose);
         FirstWord { exact: narrow(get(key.as_bytes())), loose: narrow(get(&loose)) }
@@ -816,6 +857,41 @@ mod tests {
         ) {
             let word = super::FirstWord { exact, loose };
             proptest::prop_assert_eq!(word.starts_names(), exact != super::NARROW_NONE || loose != super::NARROW_NONE);
+        }
+    }
+
+    /// A walk that starts from the memo of two-byte heads gives what
+    /// `fst::Map::get` gives: for every key of the embedded index, for the
+    /// prefixes of some (which are keys or not), for near misses (a byte
+    /// added, the last changed), and for keys of no, one and two bytes.
+    #[test]
+    fn walks_from_memoised_heads_read_as_the_fst_does() {
+        use fst::Streamer;
+        let g = super::Gazetteer::embedded();
+        let mut keys: Vec<Vec<u8>> = vec![vec![], b"a".to_vec(), b"zz".to_vec(), vec![0xFF, 0xFF]];
+        let mut stream = g.fst.stream();
+        let mut n = 0usize;
+        while let Some((key, _)) = stream.next() {
+            keys.push(key.to_vec());
+            if n.is_multiple_of(7) {
+                keys.extend((0..key.len()).map(|k| key[..k].to_vec()));
+                let mut longer = key.to_vec();
+                longer.push(b'x');
+                keys.push(longer);
+                let mut other = key.to_vec();
+                if let Some(last) = other.last_mut() {
+                    *last = last.wrapping_add(1);
+                }
+                keys.push(other);
+            }
+            n += 1;
+        }
+        assert!(n > 100_000, "{n} keys");
+        // Twice: the second time every head comes from the memo.
+        for _ in 0..2 {
+            for key in &keys {
+                assert_eq!(g.index_get(key), g.fst.get(key), "{:?}", String::from_utf8_lossy(key));
+            }
         }
     }
 
