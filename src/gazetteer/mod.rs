@@ -281,6 +281,25 @@ thread_local! {
         std::cell::RefCell::new(OwnedMap::new(MEMO_CAPACITY));
 }
 
+/// Walk `bytes` down the fst from `node`, with the output `out` so far, as
+/// `fst::raw::Fst::get` does: the node reached and the output then, or
+/// `None` when no key goes on so. (Inlined: as a call, its node came back
+/// through memory, 0.9 M more instructions on a first pass.)
+#[inline(always)]
+fn walk<'f, D: AsRef<[u8]>>(
+    fst: &'f fst::raw::Fst<D>,
+    mut node: fst::raw::Node<'f>,
+    mut out: fst::raw::Output,
+    bytes: &[u8],
+) -> Option<(fst::raw::Node<'f>, fst::raw::Output)> {
+    for &b in bytes {
+        let t = node.transition(node.find_input(b)?);
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
+    }
+    Some((node, out))
+}
+
 /// The name-index key of the loose form of the folded key `key`, written
 /// into `out` (replacing what it held).
 pub fn loose_index_key(key: &str, out: &mut Vec<u8>) {
@@ -736,24 +755,11 @@ impl Gazetteer {
             return self.fst.get(key);
         };
         let walk_head = || {
-            let mut node = fst.root();
-            let mut out = fst::raw::Output::zero();
-            for &b in head {
-                let t = node.transition(node.find_input(b)?);
-                out = out.cat(t.out);
-                node = fst.node(t.addr);
-            }
+            let (node, out) = walk(fst, fst.root(), fst::raw::Output::zero(), head)?;
             Some((node.addr(), out.value()))
         };
         let (addr, out) = HEADS.with(|h| h.borrow_mut().for_owner(self.id).get_or_insert_with(head, walk_head))?;
-        // The rest of the walk, as `fst::raw::Fst::get` makes it.
-        let mut node = fst.node(addr);
-        let mut out = fst::raw::Output::new(out);
-        for &b in &key[2..] {
-            let t = node.transition(node.find_input(b)?);
-            out = out.cat(t.out);
-            node = fst.node(t.addr);
-        }
+        let (node, out) = walk(fst, fst.node(addr), fst::raw::Output::new(out), &key[2..])?;
         node.is_final().then(|| out.cat(node.final_output()).value())
     }
 
