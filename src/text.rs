@@ -1131,7 +1131,7 @@ fn seeds() -> impl Iterator<Item = u64> {
 impl WordClasses {
     /// A table of the given lists, each with its bit.
     pub fn new(lists: &[(&[&str], u8)]) -> WordClasses {
-        let mut words: Vec<(u128, u8)> = Vec::new();
+        let mut words: rustc_hash::FxHashMap<u128, u8> = rustc_hash::FxHashMap::default();
         for (list, bit) in lists {
             for w in *list {
                 let packed = crate::memo::pack(w.as_bytes());
@@ -1139,11 +1139,7 @@ impl WordClasses {
                     packed.is_some() && !w.is_empty() && !w.bytes().any(|b| b.is_ascii_uppercase()) && *bit != 0,
                     "WordClasses word: {w}"
                 );
-                let key = packed.unwrap_or_default();
-                match words.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, bits)) => *bits |= bit,
-                    None => words.push((key, *bit)),
-                }
+                *words.entry(packed.unwrap_or_default()).or_insert(0) |= bit;
             }
         }
         // Half as many buckets as words (at least two), doubled until some
@@ -1158,7 +1154,7 @@ impl WordClasses {
                     seed,
                     shift,
                 };
-                let fits = words.iter().all(|&(key, bits)| {
+                let fits = words.iter().all(|(&key, &bits)| {
                     let b = t.bucket(key);
                     let Some(slot) = t.values[b].iter().position(|&v| v == 0) else { return false };
                     (t.keys[b][slot], t.values[b][slot]) = (key, bits);
