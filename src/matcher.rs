@@ -1126,7 +1126,7 @@ impl<'g> Matcher<'g> {
                 }
             }
             if m.first_token == m.last_token {
-                if surnames.get(m.key.as_bytes()).is_some() {
+                if surnames.contains(&m.key) {
                     m.cues.surname = true;
                 }
                 if first.case == Case::Title && is_common_word(&m.key) {
@@ -1340,7 +1340,7 @@ fn run_right(text: &str, tokens: &[Token], names: &Bits, b: usize) -> usize {
 /// Last words of multi-word capitalised names in the text that no mention
 /// covers whole: "Haider al-Abadi" gives "abadi", "Mike Pregent" "pregent".
 /// `caps`: the capitalised tokens.
-fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> WordMap<()> {
+fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> Surnames {
     // The token spans of the mentions, sorted: made at the first run.
     let spans = || {
         let mut w: Vec<(usize, usize)> = mentions.iter().map(|m| (m.first_token, m.last_token)).collect();
@@ -1348,8 +1348,7 @@ fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> 
         w
     };
     let mut whole: Option<Vec<(usize, usize)>> = None;
-    let mut out = WordMap::default();
-    let mut key = String::new();
+    let mut out = Surnames::default();
     // Runs start at capitalised words; the next one starts after the last.
     let mut after = 0;
     for &k in &caps.list {
@@ -1359,13 +1358,51 @@ fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> 
         // Runs are found left to right, so only the right edge is needed.
         let right = run_right(text, tokens, &caps.names, k);
         if right > k && whole.get_or_insert_with(spans).binary_search(&(k, right)).is_err() {
-            key.clear();
-            fold_text_token_into(text, tokens[right].start, tokens[right].end, &mut key);
-            out.insert(key.as_bytes(), ());
+            out.add(text, &tokens[right]);
         }
         after = right + 1;
     }
+    out.short.sort_unstable();
+    out.long.sort_unstable();
     out
+}
+
+/// The folded keys of a text's [`surnames`]: a few dozen at most in an
+/// article, kept sorted and searched by halves (a hash map cost more to
+/// build, insert by insert, than it saved on the few lookups).
+#[derive(Default)]
+struct Surnames {
+    /// Keys of up to [`crate::memo::SHORT`] bytes, packed.
+    short: Vec<u128>,
+    /// Longer keys.
+    long: Vec<String>,
+}
+
+impl Surnames {
+    /// Add the folded key of token `t` of `text`.
+    fn add(&mut self, text: &str, t: &Token) {
+        use crate::swar::{is_ascii_alnum, lowercase_key, pack, pack_at};
+        // Most words are ASCII letters and digits: their key is their packed
+        // bytes lowercased, as `fold_text_token_into` makes it.
+        if let Some(k) = pack_at(text.as_bytes(), t.start, t.end).filter(|&k| is_ascii_alnum(k)) {
+            self.short.push(lowercase_key(k));
+            return;
+        }
+        let mut key = String::new();
+        fold_text_token_into(text, t.start, t.end, &mut key);
+        match pack(key.as_bytes()) {
+            Some(k) => self.short.push(k),
+            None => self.long.push(key),
+        }
+    }
+
+    /// Whether `key`, a folded key, is one of them.
+    fn contains(&self, key: &str) -> bool {
+        match crate::swar::pack(key.as_bytes()) {
+            Some(k) => self.short.binary_search(&k).is_ok(),
+            None => self.long.binary_search_by(|l| l.as_str().cmp(key)).is_ok(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1391,5 +1428,32 @@ mod tests {
             }
         }
         assert!(found >= 5, "{found} matches");
+    }
+
+    /// A later bare mention of a place that is the last word of a person's
+    /// name earlier in the text reads as a surname: ASCII, accented and
+    /// long (unpacked) keys alike; the same place with no such name does not.
+    #[test]
+    fn later_bare_names_of_people_are_surnames() {
+        let matcher = Matcher::new(Gazetteer::embedded(), MatchOptions::default());
+        let surname = |text: &str, word: &str| {
+            let tokens = crate::text::tokenize(text);
+            let found = matcher.find(text, &tokens);
+            let last = found.iter().rev().find(|m| &text[m.start..m.end] == word);
+            last.map(|m| m.cues.surname)
+        };
+        for (text, word, expected) in [
+            ("The novelist Jack London wrote it. London later said so.", "London", Some(true)),
+            ("Rain fell in Paris. London later said so.", "London", Some(false)),
+            ("The judge Ramón Córdoba ruled. Córdoba later said so.", "Córdoba", Some(true)),
+            (
+                "The poet Ravi Thiruvananthapuram wrote. Thiruvananthapuram later said so.",
+                "Thiruvananthapuram",
+                Some(true),
+            ),
+            ("Rain fell in Paris. Thiruvananthapuram later said so.", "Thiruvananthapuram", Some(false)),
+        ] {
+            assert_eq!(surname(text, word), expected, "{text}");
+        }
     }
 }
