@@ -638,6 +638,20 @@ impl<'g> Matcher<'g> {
 
     /// Find the mentions in `text`, whose tokens are `tokens`.
     pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
+        let mut picked = PICKED.with(std::cell::Cell::take);
+        let picks = may_start(tokens, &mut picked);
+        let found = self.find_with_starts(text, tokens, &picked[..picks]);
+        // The buffer is kept for the next text, unless a huge text grew it.
+        if picked.len() <= 1 << 16 {
+            PICKED.with(|p| p.set(picked));
+        }
+        found
+    }
+
+    /// [`Matcher::find`] given the indices of the tokens a name may start
+    /// at, in order, as [`crate::text::tokenize_with_starts`] gives them.
+    pub fn find_with_starts(&self, text: &str, tokens: &[Token], starts: &[usize]) -> Vec<Mention> {
+        debug_assert!(starts.iter().copied().eq((0..tokens.len()).filter(|&k| tokens[k].may_start_name())));
         // The memo is taken out of the thread-local for the call (one access
         // per document, not one per word) and put back at the end.
         let id = self.gazetteer.id();
@@ -652,12 +666,10 @@ impl<'g> Matcher<'g> {
         // with no branch: whether a word starts names is a coin toss from
         // word to word, which a branch mispredicts.
         let mut caps = Caps { list: Vec::with_capacity(tokens.len() / 4), names: Bits::new(tokens.len()) };
-        let mut picked = PICKED.with(std::cell::Cell::take);
-        let picks = may_start(tokens, &mut picked);
-        let mut probed: Vec<(usize, WordInfo)> = Vec::with_capacity(picks);
+        let mut probed: Vec<(usize, WordInfo)> = Vec::with_capacity(starts.len());
         let spare = probed.spare_capacity_mut();
         let mut live = 0;
-        for &k in &picked[..picks] {
+        for &k in starts {
             let t = &tokens[k];
             let capitalised = matches!(t.case, Case::Title | Case::Upper);
             let info = self.word_info(&mut scratch.words, text, t);
@@ -668,13 +680,9 @@ impl<'g> Matcher<'g> {
             spare[live].write((k, info));
             live += usize::from((info.bits & word::CONTRACTION == 0) & !info.starts_nothing());
         }
-        // SAFETY: `live` <= `picks`, the capacity, and every slot below it
-        // was written in the loop.
+        // SAFETY: `live` <= `starts.len()`, the capacity, and every slot
+        // below it was written in the loop.
         unsafe { probed.set_len(live) };
-        // The buffer is kept for the next text, unless a huge text grew it.
-        if picked.len() <= 1 << 16 {
-            PICKED.with(|p| p.set(picked));
-        }
         let mut out = Vec::with_capacity(probed.len() / 2);
         let mut next = probed.iter().peekable();
         let mut i = 0;
@@ -961,6 +969,10 @@ impl<'g> Matcher<'g> {
                 out.get(k).is_none_or(|m| m.start >= e.end)
             })
             .collect();
+        // `out` is in text order already: sorted again only when it grew.
+        if extra.is_empty() {
+            return;
+        }
         out.extend(extra);
         out.sort_by_key(|m| m.start);
     }
@@ -1011,6 +1023,11 @@ impl<'g> Matcher<'g> {
             m.cues.populated = true;
             replaced.extend(overlapping);
             extra.push(m);
+        }
+        // Only a name that is added replaces others: with none, `out` stays
+        // as it is (in text order).
+        if extra.is_empty() {
+            return;
         }
         if !replaced.is_empty() {
             let mut i = 0;
@@ -1217,14 +1234,12 @@ fn may_start(tokens: &[Token], picked: &mut Vec<usize>) -> usize {
     let picked = &mut picked[..tokens.len()];
     let mut n = 0;
     for (k, t) in tokens.iter().enumerate() {
-        let capitalised = matches!(t.case, Case::Title | Case::Upper);
-        let listed = (t.case == Case::Lower) & t.list_item;
         debug_assert!(n <= k);
         // SAFETY: `n <= k` (it grows by at most one a token) and
         // `k < tokens.len() == picked.len()`: the slot is in bounds. (The
         // bounds check a plain index makes was a quarter of the loop.)
         unsafe { *picked.get_unchecked_mut(n) = k };
-        n += usize::from(capitalised | listed);
+        n += usize::from(t.may_start_name());
     }
     n
 }

@@ -5,7 +5,7 @@ use crate::geodesy::{LonLat, destination};
 use crate::matcher::{MatchOptions, Matcher, Mention};
 use crate::relative::{RelativePhrase, phrase_before};
 use crate::resolve::{Decision, ResolveOptions, Resolver};
-use crate::text::{CharOffsets, Gap, Token, tokenize};
+use crate::text::{CharOffsets, Gap, Token, tokenize, tokenize_with_starts};
 
 /// How a mention's position was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,9 +113,14 @@ impl<'g> Geoparser<'g> {
     /// is fetched again for every text. A few texts at a time (some 8, or
     /// 64 KB) are enough.
     pub fn places_of_each(&self, texts: &[&str]) -> Vec<Vec<PlaceMention<'g>>> {
-        let tokens: Vec<Vec<Token>> = texts.iter().map(|text| tokenize(text)).collect();
-        let mentions: Vec<Vec<Mention>> =
-            texts.iter().zip(&tokens).map(|(text, tokens)| self.matcher.find(text, tokens)).collect();
+        let (tokens, starts): (Vec<Vec<Token>>, Vec<Vec<usize>>) =
+            texts.iter().map(|text| tokenize_with_starts(text)).unzip();
+        let mentions: Vec<Vec<Mention>> = texts
+            .iter()
+            .zip(&tokens)
+            .zip(starts)
+            .map(|((text, tokens), starts)| self.matcher.find_with_starts(text, tokens, &starts))
+            .collect();
         texts
             .iter()
             .zip(tokens)

@@ -173,25 +173,60 @@ const TOKENS_PER_BLOCK: usize = 32;
 
 /// Push a word of a prose line (no dotted abbreviation, no list item: what
 /// [`mark_lines`] may change later) into room reserved beforehand, with no
-/// capacity check: the fast loop reserves [`TOKENS_PER_BLOCK`] tokens when
-/// it reads a block, and no more tokens than that start in one block.
+/// capacity check: the fast loop reserves [`TOKENS_PER_BLOCK`] tokens (and
+/// as many starts) when it reads a block, and no more tokens than that start
+/// in one block. Its index goes to `starts` when it is capitalised, with no
+/// branch (whether a word is capitalised is a coin toss from word to word).
 #[inline(always)]
-fn push_reserved(tokens: &mut Vec<Token>, start: usize, end: usize, case: Case, gap: Gap, sentence_start: bool) {
+fn push_reserved(
+    tokens: &mut Vec<Token>,
+    starts: &mut Vec<usize>,
+    start: usize,
+    end: usize,
+    case: Case,
+    gap: Gap,
+    sentence_start: bool,
+) {
     let token =
         Token { start, end, case, gap, sentence_start, line: LineStyle::Prose, dotted: false, list_item: false };
     debug_assert!(tokens.len() < tokens.capacity(), "no room reserved for a token");
-    // SAFETY: the caller reserved room (see above), so `len < capacity`,
-    // and the slot at `len` is written before the length covers it.
+    debug_assert!(starts.len() < starts.capacity(), "no room reserved for a start");
+    let index = tokens.len();
+    // SAFETY: the caller reserved room (see above), so `len < capacity` for
+    // both vectors (`starts` holds at most one index a token, and was
+    // reserved for as many), and each slot at `len` is written before the
+    // length covers it.
     unsafe {
-        tokens.as_mut_ptr().add(tokens.len()).write(token);
-        tokens.set_len(tokens.len() + 1);
+        tokens.as_mut_ptr().add(index).write(token);
+        tokens.set_len(index + 1);
+        let n = starts.len();
+        starts.as_mut_ptr().add(n).write(index);
+        starts.set_len(n + usize::from(token.may_start_name()));
+    }
+}
+
+impl Token {
+    /// Whether a place name may start at this token: a capitalised word, or
+    /// a lowercase item of a tag list (`iraq; iran; united-states`).
+    #[inline]
+    pub fn may_start_name(&self) -> bool {
+        // (`|` and `&`: no branch.)
+        matches!(self.case, Case::Title | Case::Upper) | ((self.case == Case::Lower) & self.list_item)
     }
 }
 
 /// Split `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_with_starts(text).0
+}
+
+/// [`tokenize`], and the indices of the tokens a place name may start at
+/// ([`Token::may_start_name`]), in order: found on the way, instead of in a
+/// second pass over every token.
+pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
     let bytes = text.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5);
+    let mut name_starts: Vec<usize> = Vec::with_capacity(text.len() / 20);
     // Token indices that start a line, and byte offsets of list punctuation,
     // collected on the way for mark_lines.
     let mut line_starts: Vec<usize> = vec![0];
@@ -245,12 +280,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             // block: their starts are two bytes apart or more (a word and
             // what follows it) and in one block of 64 bytes, so 32 at most.
             tokens.reserve(TOKENS_PER_BLOCK);
+            name_starts.reserve(TOKENS_PER_BLOCK);
             let all_taken = loop {
                 let mut o = i - base;
                 if o >= 64 {
                     (block, base, o) = (Block::at(bytes, i), i, 0);
                     runs = Runs::of(&block);
                     tokens.reserve(TOKENS_PER_BLOCK);
+                    name_starts.reserve(TOKENS_PER_BLOCK);
                 }
                 // A run of plain words (each joined to the next by a space,
                 // a comma and a space, or a hyphen): taken together, with
@@ -272,7 +309,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                             | usize::from(block.upper & first != 0) << 2];
                         let (space, comma) = (runs.space >> j & 1, runs.comma >> j & 1);
                         let gap = JOIN_GAP[(space | comma << 1) as usize];
-                        push_reserved(&mut tokens, base + s, base + j, case, gap, sentence_start);
+                        push_reserved(&mut tokens, &mut name_starts, base + s, base + j, case, gap, sentence_start);
                         sentence_start = false;
                         next = j + 1 + comma as usize;
                     }
@@ -289,6 +326,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     (block, base) = (Block::at(bytes, i), i);
                     runs = Runs::of(&block);
                     tokens.reserve(TOKENS_PER_BLOCK);
+                    name_starts.reserve(TOKENS_PER_BLOCK);
                     continue;
                 }
                 let j = i + len;
@@ -389,7 +427,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         _ => break false,
                     }
                 };
-                push_reserved(&mut tokens, i, j, case, gap, sentence_start);
+                push_reserved(&mut tokens, &mut name_starts, i, j, case, gap, sentence_start);
                 (i, sentence_start) = (next, starts_sentence);
                 if !more {
                     break true;
@@ -447,7 +485,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             line_starts.push(tokens.len());
             newline = false;
         }
-        tokens.push(Token {
+        let token = Token {
             start,
             end,
             case,
@@ -456,7 +494,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             line: LineStyle::Prose,
             dotted,
             list_item: false,
-        });
+        };
+        if token.may_start_name() {
+            name_starts.push(tokens.len());
+        }
+        tokens.push(token);
         sentence_start = false;
         i = end;
         // Possessive: skip "'s" or a bare trailing apostrophe.
@@ -484,8 +526,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
         }
     }
-    mark_lines(text, &mut tokens, &line_starts, &list_punct);
-    tokens
+    // Lowercase list items (tag lines, rare) may start names too: then the
+    // starts are read off the tokens again.
+    if mark_lines(text, &mut tokens, &line_starts, &list_punct) {
+        name_starts.clear();
+        name_starts.extend(tokens.iter().enumerate().filter(|(_, t)| t.may_start_name()).map(|(k, _)| k));
+    }
+    (tokens, name_starts)
 }
 
 /// The end of the run of ASCII letters and digits that starts at `j`, and
@@ -665,8 +712,9 @@ pub const FUNCTION_WORDS: &[&str] = &[
 /// Mark line styles, line-initial sentence starts and list items. A line's
 /// tokens run from one of `line_starts` (token indices after a line break)
 /// to the next; `list_punct` holds the byte offsets of `;`, `|` and `:`.
-fn mark_lines(text: &str, tokens: &mut [Token], line_starts: &[usize], list_punct: &[usize]) {
-    mark_lines_asking(text, tokens, line_starts, list_punct, false);
+/// Whether it marked a list item.
+fn mark_lines(text: &str, tokens: &mut [Token], line_starts: &[usize], list_punct: &[usize]) -> bool {
+    mark_lines_asking(text, tokens, line_starts, list_punct, false)
 }
 
 /// [`mark_lines`]; `ask_every_word`: ask [`is_list_item`] about every
@@ -679,7 +727,8 @@ fn mark_lines_asking(
     line_starts: &[usize],
     list_punct: &[usize],
     ask_every_word: bool,
-) {
+) -> bool {
+    let mut any_item = false;
     let mut line_begin = 0usize; // token index
     let mut k = 0usize;
     let mut next_line = 1; // index into line_starts
@@ -716,12 +765,14 @@ fn mark_lines_asking(
                 let before_word = matches!(tokens[idx].gap, Gap::Space | Gap::AbbrevSpace);
                 if tokens[idx].case == Case::Lower && (ask_every_word || !(after_word || before_word)) {
                     tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
+                    any_item |= tokens[idx].list_item;
                 }
             }
         }
         line_begin = end;
         k = end;
     }
+    any_item
 }
 
 /// Whether `line[idx]` (a lowercase word) stands alone between list
@@ -935,6 +986,17 @@ mod tests {
         }
     }
 
+    /// The tokens of `text` are the reference tokenizer's, and the starts
+    /// found on the way are those of its tokens that may start a name.
+    fn matches_the_reference(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let (tokens, starts) = tokenize_with_starts(text);
+        let expected = reference::tokenize(text);
+        let may_start: Vec<usize> = (0..expected.len()).filter(|&k| expected[k].may_start_name()).collect();
+        proptest::prop_assert_eq!(tokens, expected);
+        proptest::prop_assert_eq!(starts, may_start);
+        Ok(())
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
         /// The tokenizer splits and classifies text exactly as the reference
@@ -947,7 +1009,7 @@ mod tests {
             "I", "Mr", "no", "A", "\u{301}", "Ω", "٣", "日本", "“", "”", "—", "‘", "⁘", "€", " “", "”,",
         ]), 0..60)) {
             let text: String = parts.concat();
-            proptest::prop_assert_eq!(tokenize(&text), reference::tokenize(&text));
+            matches_the_reference(&text)?;
         }
     }
 
@@ -963,7 +1025,7 @@ mod tests {
             "Supercalifragilisticexpialidociousandthensomemoretomakeitlong",
         ]), 0..200)) {
             let text: String = parts.concat();
-            proptest::prop_assert_eq!(tokenize(&text), reference::tokenize(&text));
+            matches_the_reference(&text)?;
         }
     }
 
@@ -981,7 +1043,7 @@ mod tests {
             " ", " ", " ", " ", " ", " ", " ", " ", " ", " ", " ", " ", ", ", ". ", "  ", "\n", "-", "; ", " é ",
         ])), 0..120)) {
             let text: String = words.iter().flat_map(|(w, sep)| [*w, *sep]).collect();
-            proptest::prop_assert_eq!(tokenize(&text), reference::tokenize(&text));
+            matches_the_reference(&text)?;
         }
     }
 
