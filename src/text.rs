@@ -152,11 +152,6 @@ const CLASS: [u8; 256] = {
     t
 };
 
-/// The case of an ASCII word that starts with a letter, by whether that
-/// letter is a capital (bit 0) and whether the word has a small letter
-/// (bit 1). (A word that starts with a small letter always has one.)
-const FAST_CASE: [Case; 4] = [Case::Lower, Case::Upper, Case::Lower, Case::Title];
-
 /// The case of an ASCII word by whether it has a letter (bit 0), a small
 /// letter (bit 1), and whether its first letter is a capital (bit 2): what
 /// [`ascii_case`] gives. (The other indices cannot occur.)
@@ -300,13 +295,10 @@ pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
                         let (s, j) = (starts.trailing_zeros() as usize, joins.trailing_zeros() as usize);
                         starts &= starts - 1;
                         joins &= joins - 1;
-                        // Bytes s..j (j <= 61).
-                        let word = (1u64 << j) - (1u64 << s);
-                        let letters = (block.upper | block.lower) & word;
-                        let first = letters & letters.wrapping_neg();
-                        let case = RUN_CASE[usize::from(letters != 0)
-                            | usize::from(block.lower & word != 0) << 1
-                            | usize::from(block.upper & first != 0) << 2];
+                        // Bytes s..j (j <= 61): the case from the bits
+                        // at the word's end.
+                        let bit = |m: u64| (m >> j & 1) as usize;
+                        let case = RUN_CASE[bit(runs.letter) | bit(runs.small) << 1 | bit(runs.capital_first) << 2];
                         let (space, comma) = (runs.space >> j & 1, runs.comma >> j & 1);
                         let gap = JOIN_GAP[(space | comma << 1) as usize];
                         push_reserved(&mut tokens, &mut name_starts, base + s, base + j, case, gap, sentence_start);
@@ -330,16 +322,9 @@ pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
                     continue;
                 }
                 let j = i + len;
-                let (upper, lower) = (block.upper >> o & 1, block.lower >> o & 1);
-                let case = if upper | lower == 0 {
-                    // Starts with a digit ("3rd"): the first letter decides.
-                    ascii_case(&bytes[i..j])
-                } else {
-                    // Upper when no lowercase letter; else Title or Lower by
-                    // the first letter.
-                    let word = ((1u64 << len) - 1) << o;
-                    FAST_CASE[upper as usize | usize::from(block.lower & word != 0) << 1]
-                };
+                // The case from the bits at the word's end, as in a run.
+                let bit = |m: u64| (m >> e & 1) as usize;
+                let case = RUN_CASE[bit(runs.letter) | bit(runs.small) << 1 | bit(runs.capital_first) << 2];
                 // What follows: a space and an ASCII byte, or a comma or a
                 // period, a space and a word (most of the other words of
                 // news text). Then the gap is known, where the next token

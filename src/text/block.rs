@@ -90,6 +90,14 @@ pub(super) struct Runs {
     pub space: u64,
     /// Of `joins`: the commas (the others are hyphens).
     pub comma: u64,
+    /// Of the bytes right after a word (in the block, with the word): those
+    /// whose word has a letter,
+    pub letter: u64,
+    /// a small letter,
+    pub small: u64,
+    /// and a capital as its first letter. (The run loop reads a word's case
+    /// off these at its end, with no mask of its bytes.)
+    pub capital_first: u64,
 }
 
 impl Runs {
@@ -102,12 +110,25 @@ impl Runs {
         let comma = b.comma & (b.space >> 1) & (a >> 2);
         let hyphen = b.hyphen & (a >> 1);
         let joins = after & (space | comma | hyphen) & (u64::MAX >> 2);
+        let starts = a & !(a << 1);
+        // A word's bits plus any of them carry to the byte after it (and no
+        // further: that byte is in no word): the words with a bit of `m`,
+        // marked at their ends.
+        let ends_of_words_with = |m: u64| a.wrapping_add(m) & !a;
+        let letters = b.upper | b.lower;
+        let digits = a & !letters;
+        // A word's start plus its leading digits carry to its first letter
+        // (or, with none, past its end).
+        let first_letters = starts.wrapping_add(digits) & !digits;
         Runs {
-            starts: a & !(a << 1),
+            starts,
             joins,
             stops: (after & !joins) | 1 << 63,
             space: space & joins,
             comma: comma & joins,
+            letter: ends_of_words_with(letters),
+            small: ends_of_words_with(b.lower),
+            capital_first: ends_of_words_with(first_letters & b.upper),
         }
     }
 
@@ -252,7 +273,13 @@ mod tests {
             if k == 0 || alnum(k) || !alnum(k - 1) {
                 continue;
             }
-            // Byte k is the first after a word.
+            // Byte k is the first after a word, which starts at s.
+            let s = (0..k).rev().take_while(|&i| alnum(i)).last().unwrap_or(k);
+            let word: Vec<u8> = (s..k).map(at).collect();
+            let first_letter = word.iter().find(|b| b.is_ascii_alphabetic());
+            r.letter |= if first_letter.is_some() { bit } else { 0 };
+            r.small |= if word.iter().any(u8::is_ascii_lowercase) { bit } else { 0 };
+            r.capital_first |= if first_letter.is_some_and(u8::is_ascii_uppercase) { bit } else { 0 };
             let space = at(k) == b' ' && alnum(k + 1);
             let comma = at(k) == b',' && k + 1 < 64 && at(k + 1) == b' ' && alnum(k + 2);
             let hyphen = at(k) == b'-' && alnum(k + 1);
