@@ -768,7 +768,8 @@ impl Gazetteer {
     /// names places or starts longer names. Not memoised here: the matcher
     /// memoises it per thread with its own facts about the word.
     pub fn first_word(&self, word: &str) -> FirstWord {
-        let mut key = String::with_capacity(word.len());
+        // (Room for the 16-byte store that folds a short word at once.)
+        let mut key = String::with_capacity(word.len() + 16);
         normalize::fold_token_into(word, &mut key);
         if key.is_empty() {
             return FirstWord::default();
