@@ -207,6 +207,16 @@ impl Write for Sink {
         }
     }
 
+    /// `BufWriter`'s own: a copy when the bytes fit its buffer (the
+    /// trait's default loops over `write` calls, a few a feature).
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.write_all(buf),
+            Sink::File(w, _) => w.write_all(buf),
+        }
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Sink::Stdout(w) => w.flush(),
