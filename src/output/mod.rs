@@ -374,23 +374,14 @@ pub mod json {
     /// An unsigned integer.
     #[inline]
     pub fn unsigned(out: &mut Vec<u8>, v: u64) {
-        let mut buf = [0u8; 20];
-        out.extend_from_slice(digits(&mut buf, v));
+        out.extend_from_slice(digits(&mut itoa::Buffer::new(), v));
     }
 
-    /// The decimal digits of `v`, written at the end of `buf`.
+    /// The decimal digits of `v`, written into `buf` (two at a time, by
+    /// `itoa`).
     #[inline]
-    pub fn digits(buf: &mut [u8; 20], mut v: u64) -> &[u8] {
-        let mut i = buf.len();
-        loop {
-            i -= 1;
-            buf[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        &buf[i..]
+    pub fn digits(buf: &mut itoa::Buffer, v: u64) -> &[u8] {
+        buf.format(v).as_bytes()
     }
 
     /// A number (`null` when not finite, as serde_json writes it).
@@ -418,8 +409,7 @@ pub mod json {
             return number(out, v);
         }
         let n = n as u64;
-        let mut buf = [0u8; 20];
-        out.extend_from_slice(digits(&mut buf, n / scale));
+        out.extend_from_slice(digits(&mut itoa::Buffer::new(), n / scale));
         out.push(b'.');
         let mut fraction = [b'0'; 6];
         let mut rest = n % scale;
@@ -722,8 +712,7 @@ impl<W: Write> FeatureWriter<W> {
         match e.id_at {
             Some(at) => {
                 self.out.write_all(&e.bytes[..at])?;
-                let mut id = [0u8; 20];
-                self.out.write_all(json::digits(&mut id, self.count))?;
+                self.out.write_all(json::digits(&mut itoa::Buffer::new(), self.count))?;
                 self.out.write_all(&e.bytes[at..])?;
             }
             None => self.out.write_all(&e.bytes)?,
