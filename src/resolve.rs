@@ -147,15 +147,17 @@ pub struct Resolver<'g> {
 /// A group's candidates: posting, facts and score, best first.
 type Candidates = Vec<(Posting, Facts, f64)>;
 
-struct Group {
+struct Group<'m> {
     /// The first and the last of its mentions, and how many it has (a group
     /// keeps no list of them: one vector fewer per group).
     first: usize,
     last: usize,
     count: u32,
     /// The postings of its mentions, merged: each place once, with its
-    /// best variant, in order of first appearance.
-    postings: Vec<Posting>,
+    /// best variant, in order of first appearance. Borrowed from its first
+    /// mention until another brings new ones (most groups: one vector
+    /// fewer).
+    postings: std::borrow::Cow<'m, [Posting]>,
     /// Its candidates, from [`Resolver::priors`]: shared with the memo of
     /// priors (and every group with the same postings and cues), not copied.
     candidates: Rc<[Candidate]>,
@@ -446,9 +448,9 @@ impl<'g> Resolver<'g> {
 
     /// The mentions grouped by key, with their postings merged and their
     /// cues combined (no place read yet); and the group of each mention.
-    fn group(&self, mentions: &[Mention], comma_next: &[Option<usize>]) -> (Vec<Group>, Vec<usize>) {
+    fn group<'m>(&self, mentions: &'m [Mention], comma_next: &[Option<usize>]) -> (Vec<Group<'m>>, Vec<usize>) {
         let mut by_key: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(mentions.len(), Default::default());
-        let mut groups: Vec<Group> = Vec::with_capacity(mentions.len());
+        let mut groups: Vec<Group<'m>> = Vec::with_capacity(mentions.len());
         let mut group_of = vec![0usize; mentions.len()];
         for (i, m) in mentions.iter().enumerate() {
             let gi = *by_key.entry(m.key.as_str()).or_insert_with(|| {
@@ -456,7 +458,7 @@ impl<'g> Resolver<'g> {
                     first: i,
                     last: i,
                     count: 0,
-                    postings: Vec::with_capacity(m.candidates.len()),
+                    postings: std::borrow::Cow::Borrowed(&[]),
                     candidates: Rc::default(),
                     comma_next: Vec::new(),
                     cues: GroupCues {
@@ -485,15 +487,14 @@ impl<'g> Resolver<'g> {
             // list a place once: the first mention's need no search for a
             // place already in the group.
             if grp.postings.is_empty() {
-                grp.postings.extend_from_slice(&m.candidates);
-            } else {
-                for p in m.candidates.iter().filter(|_| !merged) {
-                    if let Some(slot) = grp.postings.iter_mut().find(|q| q.place == p.place) {
-                        if p.variant < slot.variant {
-                            *slot = *p;
-                        }
-                    } else {
-                        grp.postings.push(*p);
+                grp.postings = std::borrow::Cow::Borrowed(&m.candidates);
+            } else if !merged {
+                for p in &m.candidates {
+                    // A posting that changes nothing copies nothing.
+                    match grp.postings.iter().position(|q| q.place == p.place) {
+                        Some(k) if p.variant < grp.postings[k].variant => grp.postings.to_mut()[k] = *p,
+                        Some(_) => {}
+                        None => grp.postings.to_mut().push(*p),
                     }
                 }
             }
@@ -519,7 +520,7 @@ impl<'g> Resolver<'g> {
     /// from the thread's memo when they were made before from the same
     /// postings and cues (and no outside countries are given, which the
     /// memo does not key on).
-    fn priors(&self, groups: &mut [Group], countries: &[String]) {
+    fn priors(&self, groups: &mut [Group<'_>], countries: &[String]) {
         if !countries.is_empty() {
             for grp in groups.iter_mut() {
                 grp.candidates = shared(&self.group_candidates(&grp.postings, grp.cues, countries));
@@ -534,7 +535,7 @@ impl<'g> Resolver<'g> {
                 memo.bytes = 0;
             }
             for grp in groups.iter_mut() {
-                let (cues, postings) = (grp.cues.bits(), grp.postings.as_slice());
+                let (cues, postings) = (grp.cues.bits(), &*grp.postings);
                 let hash = prior_hash(cues, postings);
                 let same = |e: &PriorEntry| e.cues == cues && *e.postings == *postings;
                 if let Some(e) = memo.table.find(hash, same) {
@@ -872,7 +873,7 @@ struct Context {
 impl Context {
     /// Make this the context of these picks (`picked`: each group's
     /// candidate), in the buffers it has.
-    fn fill(&mut self, g: &Gazetteer, groups: &[Group], picked: &[Option<usize>]) {
+    fn fill(&mut self, g: &Gazetteer, groups: &[Group<'_>], picked: &[Option<usize>]) {
         let Context { countries, admin1s, points, picks } = self;
         picks.clear();
         picks.extend(groups.iter().zip(picked).map(|(grp, ci)| ci.map(|ci| grp.candidates[ci].facts)));
@@ -927,7 +928,7 @@ impl Context {
     /// The context bonus of candidate `place` of group `gi`, whose position
     /// is `here` (from [`positions`]: known exactly when its closeness
     /// counts).
-    fn bonus(&self, gi: usize, place: &Facts, here: Option<Point>, grp: &Group, group_of: &[usize]) -> f64 {
+    fn bonus(&self, gi: usize, place: &Facts, here: Option<Point>, grp: &Group<'_>, group_of: &[usize]) -> f64 {
         let mut b = 0.0;
         let own = place.country;
         // Countries named elsewhere in the document (not by this group).
@@ -979,6 +980,38 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Mentions of one key make one group, whose postings are theirs
+    /// merged: each place once, with its best variant, in order of first
+    /// appearance; a group whose mentions bring nothing new borrows its
+    /// first mention's.
+    #[test]
+    fn a_group_merges_its_mentions_postings() {
+        let resolver = Resolver::new(Gazetteer::embedded(), ResolveOptions::default());
+        let p = |place, variant| Posting { place, variant, abbreviation: false };
+        let m = |key: &str, candidates: Vec<Posting>| Mention {
+            start: 0,
+            end: 0,
+            first_token: 0,
+            last_token: 0,
+            key: key.into(),
+            candidates,
+            cues: crate::matcher::Cues::default(),
+        };
+        let mentions = [
+            m("x", vec![p(1, Variant::Loose), p(2, Variant::Primary)]),
+            m("y", vec![p(3, Variant::Primary)]),
+            m("x", vec![p(1, Variant::Alternate), p(4, Variant::Alternate), p(2, Variant::Loose)]),
+            m("x", vec![p(1, Variant::Alternate), p(4, Variant::Alternate), p(2, Variant::Loose)]),
+            m("y", vec![p(3, Variant::Stripped)]),
+        ];
+        let (groups, group_of) = resolver.group(&mentions, &[None; 5]);
+        assert_eq!(group_of, [0, 1, 0, 0, 1]);
+        assert_eq!(*groups[0].postings, [p(1, Variant::Alternate), p(2, Variant::Primary), p(4, Variant::Alternate)]);
+        assert_eq!((groups[0].first, groups[0].last, groups[0].count), (0, 3, 3));
+        assert_eq!(*groups[1].postings, [p(3, Variant::Primary)]);
+        assert!(matches!(groups[1].postings, std::borrow::Cow::Borrowed(_)));
+    }
 
     /// The step of the closeness bonus a distance falls in, and whether it
     /// is beyond [`FAR_M`].
