@@ -176,8 +176,7 @@ pub fn lowercase_key(key: u128) -> u128 {
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        // The length byte (at most 15) is no letter and stays as it is.
-        u128::from(ascii_lowercase(key as u64)) | u128::from(ascii_lowercase((key >> 64) as u64)) << 64
+        portable::lowercase_key(key)
     }
 }
 
@@ -191,6 +190,26 @@ pub fn is_ascii_alnum(key: u128) -> bool {
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
+        portable::is_ascii_alnum(key)
+    }
+}
+
+/// Packed keys as two eight-byte words, for CPUs other than x86-64 (and
+/// compiled everywhere, so that its tests run on every machine).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+mod portable {
+    use super::{alnum, ascii_lowercase, first_bytes};
+
+    /// [`super::lowercase_key`].
+    #[inline]
+    pub fn lowercase_key(key: u128) -> u128 {
+        // The length byte (at most 15) is no letter and stays as it is.
+        u128::from(ascii_lowercase(key as u64)) | u128::from(ascii_lowercase((key >> 64) as u64)) << 64
+    }
+
+    /// [`super::is_ascii_alnum`].
+    #[inline]
+    pub fn is_ascii_alnum(key: u128) -> bool {
         let n = usize::from((key >> 120) as u8);
         let lo = first_bytes(n);
         // Most words have at most eight bytes: the second half is then not looked at.
@@ -250,6 +269,22 @@ mod sse2 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The eight-byte code for packed keys (of CPUs other than x86-64)
+        /// answers as the standard library, and as the code in use here.
+        #[test]
+        fn portable_keys_match_byte_predicates(bytes in proptest::collection::vec(proptest::prop_oneof![
+            3 => proptest::sample::select(b"aZz09AM".to_vec()),
+            1 => proptest::sample::select(b"@[`{/:\x7f\x80\xc3\xff\0 -".to_vec()),
+        ], 0..=SHORT)) {
+            let k = pack(&bytes).unwrap_or(0);
+            proptest::prop_assert_eq!(Some(portable::lowercase_key(k)), pack(&bytes.to_ascii_lowercase()));
+            proptest::prop_assert_eq!(portable::is_ascii_alnum(k), bytes.iter().all(u8::is_ascii_alphanumeric));
+            proptest::prop_assert_eq!(portable::lowercase_key(k), lowercase_key(k));
+            proptest::prop_assert_eq!(portable::is_ascii_alnum(k), is_ascii_alnum(k));
+        }
+    }
 
     proptest::proptest! {
         /// The masks agree with the byte predicates of the standard library.
