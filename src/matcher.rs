@@ -1396,16 +1396,15 @@ struct Surnames {
 impl Surnames {
     /// Add the folded key of token `t` of `text`.
     fn add(&mut self, text: &str, t: &Token) {
-        use crate::swar::{is_ascii_alnum, lowercase_key, pack, pack_at};
-        // Most words are ASCII letters and digits: their key is their packed
-        // bytes lowercased, as `fold_text_token_into` makes it.
-        if let Some(k) = pack_at(text.as_bytes(), t.start, t.end).filter(|&k| is_ascii_alnum(k)) {
-            self.short.push(lowercase_key(k));
+        // Most words are short runs of ASCII letters and digits: their key
+        // comes packed, with no string.
+        if let Some(k) = normalize::short_folded_key(text, t.start, t.end) {
+            self.short.push(k);
             return;
         }
         let mut key = String::new();
         fold_text_token_into(text, t.start, t.end, &mut key);
-        match pack(key.as_bytes()) {
+        match crate::swar::pack(key.as_bytes()) {
             Some(k) => self.short.push(k),
             None => self.long.push(key),
         }

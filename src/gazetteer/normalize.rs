@@ -57,11 +57,20 @@ pub fn fold_token_into(token: &str, out: &mut String) {
 /// ([`crate::swar::pack_at`]), not with loads chosen by its length (a
 /// branch that mispredicts from word to word).
 pub fn fold_text_token_into(text: &str, start: usize, end: usize, out: &mut String) {
-    use crate::swar::{is_ascii_alnum, pack_at};
-    match pack_at(text.as_bytes(), start, end).filter(|&k| is_ascii_alnum(k)) {
-        Some(key) => store_short_alnum(key, out),
+    match short_folded_key(text, start, end) {
+        Some(key) => store_folded(key, out),
         None => fold_token_into(&text[start..end], out),
     }
+}
+
+/// The folded key of the token `text[start..end]`, packed as
+/// [`crate::swar::pack`] packs it, when the token is at most 15 ASCII
+/// letters and digits (most words): what [`fold_text_token_into`] appends,
+/// with no string. `None` for any other token.
+#[inline]
+pub fn short_folded_key(text: &str, start: usize, end: usize) -> Option<u128> {
+    use crate::swar::{is_ascii_alnum, lowercase_key, pack_at};
+    pack_at(text.as_bytes(), start, end).filter(|&k| is_ascii_alnum(k)).map(lowercase_key)
 }
 
 /// [`fold_token_into`] of a token of at most 15 ASCII letters and digits
@@ -73,15 +82,14 @@ pub fn fold_text_token_into(text: &str, start: usize, end: usize, out: &mut Stri
 fn fold_short_alnum(token: &[u8], out: &mut String) -> bool {
     use crate::swar::{is_ascii_alnum, pack};
     let Some(key) = pack(token).filter(|&k| is_ascii_alnum(k)) else { return false };
-    store_short_alnum(key, out);
+    store_folded(crate::swar::lowercase_key(key), out);
     true
 }
 
-/// Append the token packed in `key` (by [`crate::swar::pack`], of ASCII
-/// letters and digits only), lowercased, with one 16-byte store.
+/// Append the folded token packed in `key` (by [`crate::swar::pack`], of
+/// ASCII lowercase letters and digits only) with one 16-byte store.
 #[inline]
-fn store_short_alnum(key: u128, out: &mut String) {
-    use crate::swar::lowercase_key;
+fn store_folded(key: u128, out: &mut String) {
     // The length byte of the key.
     let n = (key >> 120) as usize;
     out.reserve(16);
@@ -92,7 +100,7 @@ fn store_short_alnum(key: u128, out: &mut String) {
     unsafe {
         let bytes = out.as_mut_vec();
         let len = bytes.len();
-        std::ptr::write_unaligned(bytes.as_mut_ptr().add(len).cast::<[u8; 16]>(), lowercase_key(key).to_le_bytes());
+        std::ptr::write_unaligned(bytes.as_mut_ptr().add(len).cast::<[u8; 16]>(), key.to_le_bytes());
         bytes.set_len(len + n);
     }
 }
@@ -360,7 +368,15 @@ mod tests {
             let (mut here, mut alone) = (out.clone(), out);
             fold_text_token_into(&text, start, end, &mut here);
             fold_token_into(&token, &mut alone);
-            proptest::prop_assert_eq!(here, alone);
+            proptest::prop_assert_eq!(&here, &alone);
+            // The packed key, when there is one, is the folded token's.
+            let mut folded = String::new();
+            fold_token_into(&token, &mut folded);
+            if let Some(k) = short_folded_key(&text, start, end) {
+                proptest::prop_assert_eq!(Some(k), crate::swar::pack(folded.as_bytes()));
+            }
+            let short = token.len() <= crate::swar::SHORT && token.bytes().all(|b| b.is_ascii_alphanumeric());
+            proptest::prop_assert_eq!(short_folded_key(&text, start, end).is_some(), short);
         }
 
         /// The ASCII fast path folds as the general one does, appending to
