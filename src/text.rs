@@ -4,7 +4,7 @@
 
 use crate::gazetteer::normalize::is_apostrophe;
 use crate::swar::{Classes, HIGH};
-use block::{Block, Runs};
+use block::{Block, Runs, Simd};
 
 mod block;
 
@@ -162,6 +162,19 @@ const RUN_CASE: [Case; 8] =
 /// or a comma (bit 1) follows it; else a hyphen does.
 const JOIN_GAP: [Gap; 4] = [Gap::Hyphen, Gap::Space, Gap::Comma, Gap::Comma];
 
+/// The case of a word of a run and the gap that joins it to the next, by
+/// the [`Runs::code`] byte at its end: [`RUN_CASE`] of its low three bits,
+/// [`JOIN_GAP`] of the space and comma bits.
+const RUN_TOKEN: [(Case, Gap); 32] = {
+    let mut t = [(Case::NoLetters, Gap::Hyphen); 32];
+    let mut c = 0;
+    while c < 32 {
+        t[c] = (RUN_CASE[c & 7], JOIN_GAP[c >> 3]);
+        c += 1;
+    }
+    t
+};
+
 /// The most tokens whose starts fall in one 64-byte block: each takes a
 /// word and at least one byte after it.
 const TOKENS_PER_BLOCK: usize = 32;
@@ -230,8 +243,9 @@ pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
     let mut i = 0;
     let mut sentence_start = true;
     // The byte classes of 64 bytes of text from `base` (`base <= i`).
-    let (mut block, mut base) = (Block::at(bytes, 0), 0);
-    let mut runs = Runs::of(&block);
+    let simd = Simd::detect();
+    let (mut block, mut base) = (Block::at(bytes, 0, simd), 0);
+    let mut runs = Runs::of(&block, simd);
     while i < bytes.len() {
         let b = bytes[i];
         let class = CLASS[b as usize];
@@ -279,8 +293,8 @@ pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
             let all_taken = loop {
                 let mut o = i - base;
                 if o >= 64 {
-                    (block, base, o) = (Block::at(bytes, i), i, 0);
-                    runs = Runs::of(&block);
+                    (block, base, o) = (Block::at(bytes, i, simd), i, 0);
+                    runs = Runs::of(&block, simd);
                     tokens.reserve(TOKENS_PER_BLOCK);
                     name_starts.reserve(TOKENS_PER_BLOCK);
                 }
@@ -295,15 +309,14 @@ pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
                         let (s, j) = (starts.trailing_zeros() as usize, joins.trailing_zeros() as usize);
                         starts &= starts - 1;
                         joins &= joins - 1;
-                        // Bytes s..j (j <= 61): the case from the bits
-                        // at the word's end.
-                        let bit = |m: u64| (m >> j & 1) as usize;
-                        let case = RUN_CASE[bit(runs.letter) | bit(runs.small) << 1 | bit(runs.capital_first) << 2];
-                        let (space, comma) = (runs.space >> j & 1, runs.comma >> j & 1);
-                        let gap = JOIN_GAP[(space | comma << 1) as usize];
+                        // Bytes s..j (j <= 61): the case and the gap from
+                        // the code byte at the word's end.
+                        let c = runs.code[j & 63];
+                        let (case, gap) = RUN_TOKEN[usize::from(c & 31)];
                         push_reserved(&mut tokens, &mut name_starts, base + s, base + j, case, gap, sentence_start);
                         sentence_start = false;
-                        next = j + 1 + comma as usize;
+                        // (The comma bit is the code's highest.)
+                        next = j + 1 + usize::from(c / block::code::COMMA);
                     }
                     (i, o) = (base + next, next);
                 }
@@ -315,16 +328,15 @@ pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
                     if o == 0 {
                         break false; // a word of 62 bytes or more
                     }
-                    (block, base) = (Block::at(bytes, i), i);
-                    runs = Runs::of(&block);
+                    (block, base) = (Block::at(bytes, i, simd), i);
+                    runs = Runs::of(&block, simd);
                     tokens.reserve(TOKENS_PER_BLOCK);
                     name_starts.reserve(TOKENS_PER_BLOCK);
                     continue;
                 }
                 let j = i + len;
-                // The case from the bits at the word's end, as in a run.
-                let bit = |m: u64| (m >> e & 1) as usize;
-                let case = RUN_CASE[bit(runs.letter) | bit(runs.small) << 1 | bit(runs.capital_first) << 2];
+                // The case from the code byte at the word's end, as in a run.
+                let case = RUN_TOKEN[usize::from(runs.code[e & 63] & 31)].0;
                 // What follows: a space and an ASCII byte, or a comma or a
                 // period, a space and a word (most of the other words of
                 // news text). Then the gap is known, where the next token

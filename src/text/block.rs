@@ -32,39 +32,80 @@ pub(super) struct Block {
 /// What a byte past the end of the text reads as.
 const PAST_END: u8 = 0x80;
 
+/// The vector instructions this CPU has, found once (per text) by
+/// [`Simd::detect`] instead of at every block: the block and code functions
+/// below dispatch on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Simd(Level);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Level {
+    /// AVX-512BW (x86-64).
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+    /// AVX2 (x86-64).
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    /// SSE2 only (x86-64).
+    #[cfg(target_arch = "x86_64")]
+    Sse2,
+    /// No vectors: other CPUs.
+    #[cfg(not(target_arch = "x86_64"))]
+    Portable,
+}
+
+impl Simd {
+    /// What this CPU has. A `Simd` is only made here: holding an AVX-512 or
+    /// AVX2 one means the CPU has those instructions.
+    #[inline]
+    pub fn detect() -> Simd {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512bw") {
+                Simd(Level::Avx512)
+            } else if std::arch::is_x86_feature_detected!("avx2") {
+                Simd(Level::Avx2)
+            } else {
+                Simd(Level::Sse2)
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            Simd(Level::Portable)
+        }
+    }
+}
+
 impl Block {
     /// The classes of `bytes[from..from + 64]`.
     #[inline]
-    pub fn at(bytes: &[u8], from: usize) -> Block {
+    pub fn at(bytes: &[u8], from: usize, simd: Simd) -> Block {
         let rest = bytes.get(from..).unwrap_or(&[]);
         match rest.first_chunk::<64>() {
-            Some(chunk) => Block::of(chunk),
+            Some(chunk) => Block::of(chunk, simd),
             None => {
                 let mut chunk = [PAST_END; 64];
                 chunk[..rest.len()].copy_from_slice(rest);
-                Block::of(&chunk)
+                Block::of(&chunk, simd)
             }
         }
     }
 
-    #[cfg(target_arch = "x86_64")]
     #[inline]
-    fn of(chunk: &[u8; 64]) -> Block {
-        // (The detection is a load of a cached flag after the first call,
-        // and a branch that always goes the same way.)
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, just checked.
-            unsafe { avx2(chunk) }
-        } else {
-            // SAFETY: SSE2 is part of x86-64: every CPU that runs this has it.
-            unsafe { sse2(chunk) }
+    fn of(chunk: &[u8; 64], simd: Simd) -> Block {
+        match simd.0 {
+            // SAFETY (the three x86-64 arms): `Simd::detect` found the
+            // instructions each function is compiled for (SSE2 is part of
+            // x86-64).
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx512 => unsafe { avx512(chunk) },
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx2 => unsafe { avx2(chunk) },
+            #[cfg(target_arch = "x86_64")]
+            Level::Sse2 => unsafe { sse2(chunk) },
+            #[cfg(not(target_arch = "x86_64"))]
+            Level::Portable => portable(chunk),
         }
-    }
-
-    #[cfg(not(target_arch = "x86_64"))]
-    #[inline]
-    fn of(chunk: &[u8; 64]) -> Block {
-        portable(chunk)
     }
 }
 
@@ -72,7 +113,7 @@ impl Block {
 /// and a space, or a hyphen join to the next word ("the town of Hit, west
 /// of Ramadi" is one run; "U.S." or "Mosul." ends one). The tokenizer takes
 /// a run's words together, off these masks, with no branch per word.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Runs {
     /// Bytes that start a word: ASCII letters and digits after any other
     /// byte. Bit 0 is set whenever byte 0 is a letter or digit: the
@@ -95,15 +136,40 @@ pub(super) struct Runs {
     pub letter: u64,
     /// a small letter,
     pub small: u64,
-    /// and a capital as its first letter. (The run loop reads a word's case
-    /// off these at its end, with no mask of its bytes.)
+    /// and a capital as its first letter.
     pub capital_first: u64,
+    /// Byte `k`: bit `k` of `letter`, `small`, `capital_first`, `space` and
+    /// `comma`, as the bits [`code::LETTER`] to [`code::COMMA`] of one byte.
+    /// The run loop reads a word's case and what joins it to the next off
+    /// the byte at its end: one load instead of five masks shifted and
+    /// masked a word at a time.
+    pub code: [u8; 64],
+}
+
+/// The bits of a [`Runs::code`] byte.
+pub(super) mod code {
+    /// The word ending here has a letter,
+    pub const LETTER: u8 = 1;
+    /// a small letter,
+    pub const SMALL: u8 = 2;
+    /// a capital as its first letter;
+    pub const CAPITAL_FIRST: u8 = 4;
+    /// a space joins it to the next word,
+    pub const SPACE: u8 = 8;
+    /// or a comma and a space do (the highest bit).
+    pub const COMMA: u8 = 16;
+}
+
+impl Default for Runs {
+    fn default() -> Runs {
+        Runs { starts: 0, joins: 0, stops: 0, space: 0, comma: 0, letter: 0, small: 0, capital_first: 0, code: [0; 64] }
+    }
 }
 
 impl Runs {
     /// The runs of `b`.
-    #[inline]
-    pub fn of(b: &Block) -> Runs {
+    #[inline(always)]
+    pub fn of(b: &Block, simd: Simd) -> Runs {
         let a = b.alnum;
         let after = !a & (a << 1);
         let space = b.space & (a >> 1);
@@ -120,15 +186,24 @@ impl Runs {
         // A word's start plus its leading digits carry to its first letter
         // (or, with none, past its end).
         let first_letters = starts.wrapping_add(digits) & !digits;
+        let (letter, small, capital_first) =
+            (ends_of_words_with(letters), ends_of_words_with(b.lower), ends_of_words_with(first_letters & b.upper));
+        let (space, comma) = (space & joins, comma & joins);
+        const {
+            use code::{CAPITAL_FIRST, COMMA, LETTER, SMALL, SPACE};
+            assert!(LETTER == 1 && SMALL == 2 && CAPITAL_FIRST == 4 && SPACE == 8 && COMMA == 16);
+        };
         Runs {
             starts,
             joins,
             stops: (after & !joins) | 1 << 63,
-            space: space & joins,
-            comma: comma & joins,
-            letter: ends_of_words_with(letters),
-            small: ends_of_words_with(b.lower),
-            capital_first: ends_of_words_with(first_letters & b.upper),
+            space,
+            comma,
+            letter,
+            small,
+            capital_first,
+            // (The masks in the order of their bits.)
+            code: codes(&[letter, small, capital_first, space, comma], simd),
         }
     }
 
@@ -144,6 +219,102 @@ impl Runs {
         let before = (1u64 << stop) - 1;
         (self.starts & from & before, self.joins & from & before)
     }
+}
+
+/// The [`Runs::code`] bytes of five masks: bit `k` of byte `j` is bit `j`
+/// of mask `k`.
+#[inline]
+fn codes(masks: &[u64; 5], simd: Simd) -> [u8; 64] {
+    match simd.0 {
+        // SAFETY (both): `Simd::detect` found these instructions.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { codes_avx512(masks) },
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx2 => unsafe { codes_avx2(masks) },
+        #[cfg(target_arch = "x86_64")]
+        Level::Sse2 => codes_portable(masks),
+        #[cfg(not(target_arch = "x86_64"))]
+        Level::Portable => codes_portable(masks),
+    }
+}
+
+/// [`codes`] eight bytes at a time, each mask byte spread over eight bytes
+/// by a table.
+fn codes_portable(masks: &[u64; 5]) -> [u8; 64] {
+    /// Byte `i` of entry `b`: bit `i` of `b`.
+    const SPREAD: [u64; 256] = {
+        let mut t = [0u64; 256];
+        let mut b = 0;
+        while b < 256 {
+            let mut i = 0;
+            while i < 8 {
+                t[b] |= ((b as u64 >> i) & 1) << (8 * i);
+                i += 1;
+            }
+            b += 1;
+        }
+        t
+    };
+    let mut out = [0u8; 64];
+    for (c, bytes) in out.chunks_exact_mut(8).enumerate() {
+        let mut w = 0;
+        for (k, &m) in masks.iter().enumerate() {
+            w |= SPREAD[usize::from((m >> (8 * c)) as u8)] << k;
+        }
+        bytes.copy_from_slice(&w.to_le_bytes());
+    }
+    out
+}
+
+/// [`codes`] with AVX2: a mask's four bytes in every lane, each shuffled to
+/// the eight bytes of its bits, and each of those bytes tested for its bit.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn codes_avx2(masks: &[u64; 5]) -> [u8; 64] {
+    use std::arch::x86_64::{
+        __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_or_si256, _mm256_set1_epi8, _mm256_set1_epi32,
+        _mm256_set1_epi64x, _mm256_setr_epi8, _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_storeu_si256,
+    };
+    // (`vpshufb` shuffles within each 16-byte lane; every lane holds the
+    // half-mask's four bytes, so lane 0 takes bytes 0 and 1, lane 1 bytes 2
+    // and 3.)
+    #[rustfmt::skip]
+    let spread = _mm256_setr_epi8(
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+        2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
+    );
+    let bit = _mm256_set1_epi64x(0x8040_2010_0804_0201u64 as i64);
+    let mut out = [0u8; 64];
+    for (half, bytes) in out.chunks_exact_mut(32).enumerate() {
+        let mut v = _mm256_setzero_si256();
+        for (k, &m) in masks.iter().enumerate() {
+            let quarter = _mm256_set1_epi32((m >> (32 * half)) as u32 as i32);
+            let bits = _mm256_and_si256(_mm256_shuffle_epi8(quarter, spread), bit);
+            let set = _mm256_cmpeq_epi8(bits, bit);
+            v = _mm256_or_si256(v, _mm256_and_si256(set, _mm256_set1_epi8(1 << k)));
+        }
+        // SAFETY: `bytes` is 32 bytes, which an unaligned store writes.
+        unsafe { _mm256_storeu_si256(bytes.as_mut_ptr().cast::<__m256i>(), v) };
+    }
+    out
+}
+
+/// [`codes`] with AVX-512BW: each mask selects, in one instruction, the
+/// bytes that get its bit.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+fn codes_avx512(masks: &[u64; 5]) -> [u8; 64] {
+    use std::arch::x86_64::{
+        __m512i, _mm512_maskz_mov_epi8, _mm512_or_si512, _mm512_set1_epi8, _mm512_setzero_si512, _mm512_storeu_si512,
+    };
+    let mut v = _mm512_setzero_si512();
+    for (k, &m) in masks.iter().enumerate() {
+        v = _mm512_or_si512(v, _mm512_maskz_mov_epi8(m, _mm512_set1_epi8(1 << k)));
+    }
+    let mut out = [0u8; 64];
+    // SAFETY: `out` is 64 bytes, which an unaligned store writes.
+    unsafe { _mm512_storeu_si512(out.as_mut_ptr().cast::<__m512i>(), v) };
+    out
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -208,6 +379,35 @@ fn avx2(chunk: &[u8; 64]) -> Block {
         b.non_ascii |= bits(v);
     }
     b
+}
+
+/// [`avx2`] sixty-four bytes to an instruction: each compare gives a
+/// block's mask at once, in a mask register, with no movemask and no shift.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+fn avx512(chunk: &[u8; 64]) -> Block {
+    use std::arch::x86_64::{
+        __m512i, _mm512_cmpeq_epi8_mask, _mm512_cmplt_epu8_mask, _mm512_loadu_si512, _mm512_movepi8_mask,
+        _mm512_set1_epi8, _mm512_sub_epi8,
+    };
+    // SAFETY: `chunk` is 64 bytes, which an unaligned load reads.
+    let v = unsafe { _mm512_loadu_si512(chunk.as_ptr().cast::<__m512i>()) };
+    // `lo..=hi`: `v - lo` below `hi - lo + 1` as an unsigned byte (bytes
+    // below `lo` wrap round to large values).
+    let range = |lo: u8, hi: u8| {
+        _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(lo as i8)), _mm512_set1_epi8((hi - lo + 1) as i8))
+    };
+    let is = |c: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c as i8));
+    let (upper, lower) = (range(b'A', b'Z'), range(b'a', b'z'));
+    Block {
+        alnum: upper | lower | range(b'0', b'9'),
+        upper,
+        lower,
+        space: is(b' '),
+        comma: is(b','),
+        hyphen: is(b'-'),
+        non_ascii: _mm512_movepi8_mask(v),
+    }
 }
 
 /// [`Block::of`] without SSE2: eight bytes at a time.
@@ -291,7 +491,34 @@ mod tests {
                 r.stops |= bit;
             }
         }
+        r.code = code_bytes(&[r.letter, r.small, r.capital_first, r.space, r.comma]);
         r
+    }
+
+    /// Code bytes a bit at a time: bit `k` of byte `j` is bit `j` of mask `k`.
+    fn code_bytes(masks: &[u64; 5]) -> [u8; 64] {
+        std::array::from_fn(|j| (0..5).map(|k| u8::from(masks[k] >> j & 1 == 1) << k).sum())
+    }
+
+    proptest::proptest! {
+        /// Every way of making code bytes makes them as a bit at a time does.
+        #[test]
+        fn codes_match_a_bit_at_a_time(masks in proptest::array::uniform5(proptest::num::u64::ANY)) {
+            let want = code_bytes(&masks);
+            proptest::prop_assert_eq!(codes(&masks, Simd::detect()), want);
+            proptest::prop_assert_eq!(codes_portable(&masks), want);
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2, just checked.
+                    proptest::prop_assert_eq!(unsafe { codes_avx2(&masks) }, want);
+                }
+                if std::arch::is_x86_feature_detected!("avx512bw") {
+                    // SAFETY: the CPU has AVX-512BW, just checked.
+                    proptest::prop_assert_eq!(unsafe { codes_avx512(&masks) }, want);
+                }
+            }
+        }
     }
 
     proptest::proptest! {
@@ -302,7 +529,7 @@ mod tests {
         fn runs_match_a_byte_scan(text in "[a-zA-Z0-9 ,.'é-]{0,90}", from in 0usize..90) {
             let bytes = text.as_bytes();
             let from = from.min(bytes.len());
-            let runs = Runs::of(&Block::at(bytes, from));
+            let runs = Runs::of(&Block::at(bytes, from, Simd::detect()), Simd::detect());
             let want = expected_runs(bytes, from);
             proptest::prop_assert_eq!(runs, want);
             for o in (0..64).filter(|&o| want.starts >> o & 1 != 0) {
@@ -337,7 +564,7 @@ mod tests {
         fn masks_match_byte_predicates(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..140), from in 0usize..140) {
             let from = from.min(bytes.len());
             let want = expected(&bytes, from);
-            proptest::prop_assert_eq!(Block::at(&bytes, from), want);
+            proptest::prop_assert_eq!(Block::at(&bytes, from, Simd::detect()), want);
             let mut chunk = [PAST_END; 64];
             let rest = &bytes[from..];
             let n = rest.len().min(64);
@@ -350,6 +577,10 @@ mod tests {
                 if std::arch::is_x86_feature_detected!("avx2") {
                     // SAFETY: the CPU has AVX2, just checked.
                     proptest::prop_assert_eq!(unsafe { avx2(&chunk) }, want);
+                }
+                if std::arch::is_x86_feature_detected!("avx512bw") {
+                    // SAFETY: the CPU has AVX-512BW, just checked.
+                    proptest::prop_assert_eq!(unsafe { avx512(&chunk) }, want);
                 }
             }
         }
