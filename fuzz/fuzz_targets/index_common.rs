@@ -41,7 +41,7 @@ pub fn exercise(bytes: Vec<u8>) {
         for post in found.postings() {
             let _ = g.place(post.place);
         }
-        let _ = g.may_start(key.split(' ').next().unwrap_or("").as_bytes());
+        let _ = g.first_word(key.split(' ').next().unwrap_or(""));
         if let Some(l) = loose_key(&key) {
             let _ = g.lookup_loose(&l, &mut buf).postings().count();
         }

@@ -6,11 +6,11 @@
 //!
 //! # Format (all integers little-endian)
 //! ```text
-//! magic    8 bytes  b"GEOEVIX3"
+//! magic    8 bytes  b"GEOEVIX4"
 //! count    u32      number of places
-//! reserved u32
+//! probes   u32      the most slots a key of the word table is found within
 //! 9 x u64           places_off, strings_off, strings_len, postings_off,
-//!                   postings_len, fst_off, fst_len, filter_off, filter_len
+//!                   postings_len, fst_off, fst_len, words_off, words_len
 //! checksum u64      normalize::checksum of everything after the header
 //! places   count x 36-byte records: lat_e6 i32, lon_e6 i32, population u32
 //!          (u32::MAX = unknown), id, name, admin1, alt_names, source (u32
@@ -21,20 +21,80 @@
 //! fst      key -> u64: bit 63 set when the key is a token prefix of a longer
 //!          key; low bits: 1 + posting offset / 4, or 0 when the key is only
 //!          a prefix. Loose keys are stored behind a 0x01 byte.
-//! filter   a bitset of FILTER_BITS bits: bit fnv1a(first token of a key)
-//!          % FILTER_BITS is set for every key (loose keys with their tag),
-//!          so most words that start no name are rejected without a lookup.
+//! words    the fst's one-word keys of at most 15 bytes (loose keys with
+//!          their tag), with their fst values, in an open-addressing table
+//!          of 24-byte slots, seven in ten used (the key packed as by
+//!          `swar::pack`, two u64, then its u64 value; an empty slot is all
+//!          zeros): a key is at slot `word_slot(key, slots)` or one of the
+//!          `probes - 1` slots after it (wrapping round). A word of text is
+//!          looked up here, mostly in one probe, not by a walk of the fst.
 //! ```
 
 use super::normalize::{ARTICLES, Checksum, fnv1a, is_abbreviation, loose_key, name_tokens};
 use super::record::PlaceRecord;
 
 /// File magic of a geoevent gazetteer index.
-pub const MAGIC: &[u8; 8] = b"GEOEVIX3";
+pub const MAGIC: &[u8; 8] = b"GEOEVIX4";
 /// Byte length of the fixed header.
 pub const HEADER_LEN: usize = 8 + 4 + 4 + 9 * 8 + 8;
-/// Number of bits in the first-token filter (512 KiB).
-pub const FILTER_BITS: u64 = 1 << 22;
+/// Byte length of a slot of the word table.
+pub const WORD_SLOT: usize = 24;
+
+/// Where a packed key starts its probe in a word table of `slots` slots.
+#[inline]
+pub fn word_slot(key: u128, slots: usize) -> usize {
+    let x = (key as u64).wrapping_add(((key >> 64) as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
+    // A multiplicative hash, scaled to the slots by its high bits.
+    ((u128::from(x.wrapping_mul(0x9E37_79B9_7F4A_7C15)) * slots as u128) >> 64) as usize
+}
+
+/// The value of packed key `key` in a word table of `slots` slots at
+/// `table`, found within `probes` slots: `None` when the key is not there
+/// (or is 0, the empty slot's), or the table is cut short.
+#[inline]
+pub fn word_table_get(table: &[u8], slots: usize, probes: u32, key: u128) -> Option<u64> {
+    if key == 0 || slots == 0 {
+        return None;
+    }
+    let u64_at = |at: usize| table.get(at..at + 8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])));
+    let mut at = word_slot(key, slots);
+    for _ in 0..probes {
+        let slot = at * WORD_SLOT;
+        let stored = u128::from(u64_at(slot)?) | u128::from(u64_at(slot + 8)?) << 64;
+        if stored == key {
+            return u64_at(slot + 16);
+        }
+        if stored == 0 {
+            return None;
+        }
+        at = if at + 1 == slots { 0 } else { at + 1 };
+    }
+    None
+}
+
+/// The word table of these packed keys and values (keys distinct and not
+/// zero), and the most slots any key is found within. Seven slots in ten
+/// are used.
+pub fn word_table(words: &[(u128, u64)]) -> (Vec<u8>, u32) {
+    if words.is_empty() {
+        return (Vec::new(), 0);
+    }
+    let slots = words.len() * 10 / 7 + 1;
+    let mut table = vec![0u8; slots * WORD_SLOT];
+    let mut probes = 0;
+    for &(key, value) in words {
+        let mut at = word_slot(key, slots);
+        let mut n = 1;
+        while table[at * WORD_SLOT..at * WORD_SLOT + 16].iter().any(|&b| b != 0) {
+            at = if at + 1 == slots { 0 } else { at + 1 };
+            n += 1;
+        }
+        table[at * WORD_SLOT..at * WORD_SLOT + 16].copy_from_slice(&key.to_le_bytes());
+        table[at * WORD_SLOT + 16..(at + 1) * WORD_SLOT].copy_from_slice(&value.to_le_bytes());
+        probes = probes.max(n);
+    }
+    (table, probes)
+}
 /// Byte length of one place record.
 pub const RECORD_LEN: usize = 36;
 /// Bit set in an fst value when the key continues in a longer key.
@@ -279,13 +339,10 @@ impl IndexBuilder {
         }
         drop(rank);
         entries.sort_unstable();
-        let mut filter = vec![0u8; (FILTER_BITS / 8) as usize];
+        let mut words: Vec<(u128, u64)> = Vec::new();
         let mut postings: Vec<u8> = Vec::new();
         let mut fst_builder = fst::MapBuilder::memory();
         for_each_key(&keys, &order, &entries, |key, prefix, list| {
-            let first = key.split(|b| *b == b' ').next().unwrap_or(key);
-            let bit = fnv1a(first) % FILTER_BITS;
-            filter[(bit / 8) as usize] |= 1 << (bit % 8);
             let mut value = if prefix { PREFIX_BIT } else { 0 };
             if !list.is_empty() {
                 value |= 1 + (postings.len() / 4) as u64;
@@ -294,8 +351,12 @@ impl IndexBuilder {
                     postings.extend_from_slice(&posting(p, v, a).to_le_bytes());
                 }
             }
+            if let Some(packed) = crate::swar::pack(key).filter(|_| !key.is_empty() && !key.contains(&b' ')) {
+                words.push((packed, value));
+            }
             fst_builder.insert(key, value).map_err(|e| format!("fst: {e}"))
         })?;
+        let (words, probes) = word_table(&words);
         // Not needed from here on: a big build's keys take hundreds of MB.
         drop((keys, order, entries));
         let fst_bytes = fst_builder.into_inner().map_err(|e| format!("fst: {e}"))?;
@@ -303,7 +364,7 @@ impl IndexBuilder {
         let mut header = Vec::with_capacity(HEADER_LEN);
         header.extend_from_slice(MAGIC);
         header.extend_from_slice(&(count as u32).to_le_bytes());
-        header.extend_from_slice(&0u32.to_le_bytes());
+        header.extend_from_slice(&probes.to_le_bytes());
         let places_off = HEADER_LEN as u64;
         let strings_off = places_off + places.len() as u64;
         let postings_off = strings_off + strings.len() as u64;
@@ -311,7 +372,7 @@ impl IndexBuilder {
         let pad = (4 - (postings_off % 4)) % 4;
         let postings_off = postings_off + pad;
         let fst_off = postings_off + postings.len() as u64;
-        let filter_off = fst_off + fst_bytes.len() as u64;
+        let words_off = fst_off + fst_bytes.len() as u64;
         for v in [
             places_off,
             strings_off,
@@ -320,12 +381,12 @@ impl IndexBuilder {
             postings.len() as u64,
             fst_off,
             fst_bytes.len() as u64,
-            filter_off,
-            filter.len() as u64,
+            words_off,
+            words.len() as u64,
         ] {
             header.extend_from_slice(&v.to_le_bytes());
         }
-        let sections = vec![places, strings, vec![0u8; pad as usize], postings, fst_bytes, filter];
+        let sections = vec![places, strings, vec![0u8; pad as usize], postings, fst_bytes, words];
         let mut sum = Checksum::new(sections.iter().map(Vec::len).sum());
         for s in &sections {
             sum.update(s);

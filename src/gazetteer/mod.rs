@@ -164,7 +164,9 @@ pub struct Gazetteer {
     places_off: usize,
     strings: (usize, usize),
     postings: (usize, usize),
-    filter: (usize, usize),
+    /// The word table (see [`build`]): its offset, its number of slots, and
+    /// the most slots a key is found within.
+    words: (usize, usize, u32),
     fst: fst::Map<Slice>,
     /// Countries and first-level divisions by code and name, found on first
     /// use: finding them reads every place record (hundreds of MB in a
@@ -441,26 +443,21 @@ impl Gazetteer {
         for (i, slot) in v.iter_mut().enumerate() {
             *slot = u64_at(b, 16 + 8 * i).ok_or_else(|| corrupt("truncated header"))? as usize;
         }
-        let [
-            places_off,
-            strings_off,
-            strings_len,
-            postings_off,
-            postings_len,
-            fst_off,
-            fst_len,
-            filter_off,
-            filter_len,
-        ] = v;
+        let [places_off, strings_off, strings_len, postings_off, postings_len, fst_off, fst_len, words_off, words_len] =
+            v;
+        let probes = u32_at(b, 12).ok_or_else(|| corrupt("truncated header"))?;
+        let slots = words_len / build::WORD_SLOT;
         let in_bounds = |off: usize, len: usize| off.checked_add(len).is_some_and(|e| e <= b.len());
         if !in_bounds(places_off, count as usize * build::RECORD_LEN)
             || !in_bounds(strings_off, strings_len)
             || !in_bounds(postings_off, postings_len)
             || !in_bounds(fst_off, fst_len)
-            || !in_bounds(filter_off, filter_len)
-            || filter_len as u64 * 8 != build::FILTER_BITS
+            || !in_bounds(words_off, words_len)
         {
             return Err(corrupt("section out of bounds (truncated file?)"));
+        }
+        if words_len % build::WORD_SLOT != 0 || probes as usize > slots {
+            return Err(corrupt("malformed word table"));
         }
         let fst = fst::Map::new(Slice { bytes: bytes.clone(), start: fst_off, end: fst_off + fst_len })
             .map_err(|e| corrupt(&format!("name index: {e}")))?;
@@ -473,7 +470,7 @@ impl Gazetteer {
             places_off,
             strings: (strings_off, strings_len),
             postings: (postings_off, postings_len),
-            filter: (filter_off, filter_len),
+            words: (words_off, slots, probes),
             fst,
             divisions: OnceLock::new(),
             label: label.to_string(),
@@ -500,17 +497,39 @@ impl Gazetteer {
         std::panic::set_hook(Box::new(|_| {}));
         let walk = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut stream = self.fst.stream();
-            let mut n = 0usize;
+            let (mut n, mut words, mut words_match) = (0usize, 0usize, true);
             // `fst.get`, not the memoised `lookup`: every key's path is walked
             // by the same code lookups use, and the memo is left alone.
             while let Some((key, _)) = stream.next() {
-                n += self.lookup_value(self.fst.get(key)).postings().count();
+                let value = self.fst.get(key);
+                n += self.lookup_value(value).postings().count();
+                // Every one-word key the word table should hold, with its value.
+                if let Some(packed) = crate::swar::pack(key).filter(|_| !key.is_empty() && !key.contains(&b' ')) {
+                    words += 1;
+                    words_match &= self.word_value(packed) == value;
+                }
             }
-            n
+            (n, words_match && words == self.word_count())
         }));
         std::panic::set_hook(hook);
-        walk.map(|_| ())
-            .map_err(|_| Error::Index { path: self.label.clone(), message: "the name index is corrupt".into() })
+        let corrupt = |message: &str| Error::Index { path: self.label.clone(), message: message.into() };
+        match walk {
+            Err(_) => Err(corrupt("the name index is corrupt")),
+            Ok((_, false)) => Err(corrupt("the word table does not match the name index")),
+            Ok((_, true)) => Ok(()),
+        }
+    }
+
+    /// The keys in the word table.
+    fn word_count(&self) -> usize {
+        let (off, slots, _) = self.words;
+        let b = self.bytes.as_ref();
+        (0..slots)
+            .filter(|&k| {
+                b.get(off + k * build::WORD_SLOT..off + k * build::WORD_SLOT + 16)
+                    .is_some_and(|key| key.iter().any(|&x| x != 0))
+            })
+            .count()
     }
 
     /// The countries and divisions, found on first use. A place whose
@@ -698,12 +717,13 @@ impl Gazetteer {
         self.divisions().admin1s.get(&([b[0], b[1]], name.to_string())).and_then(|i| self.place(*i))
     }
 
-    /// Whether some key may start with this folded first token (`false`
-    /// means certainly not; `true` may be wrong about one time in twenty).
-    pub fn may_start(&self, first_token: &[u8]) -> bool {
-        let bit = normalize::fnv1a(first_token) % build::FILTER_BITS;
-        let (off, _) = self.filter;
-        self.bytes.as_ref()[off + (bit / 8) as usize] & (1 << (bit % 8)) != 0
+    /// The name index's value of a one-word key of at most 15 bytes, packed
+    /// ([`crate::swar::pack`]), from the word table: what the fst gives for
+    /// the key, found in one probe (most often) instead of a walk.
+    fn word_value(&self, key: u128) -> Option<u64> {
+        let (off, slots, probes) = self.words;
+        let table = self.bytes.as_ref().get(off..).unwrap_or_default();
+        build::word_table_get(table, slots, probes, key)
     }
 
     /// Look up a normalised key (see [`normalize::name_key`]).
@@ -775,8 +795,16 @@ impl Gazetteer {
             return FirstWord::default();
         }
         // A value equal to NO_VALUE (only a corrupt index has one) reads as
-        // no value: no candidates, as a corrupt offset gives.
-        let get = |k: &[u8]| if self.may_start(k) { self.index_get(k).unwrap_or(NO_VALUE) } else { NO_VALUE };
+        // no value: no candidates, as a corrupt offset gives. A short key of
+        // one word is in the word table or in no key; any other (rare) is
+        // walked.
+        let get = |k: &[u8]| {
+            match crate::swar::pack(k).filter(|_| !k.contains(&b' ')) {
+                Some(packed) => self.word_value(packed),
+                None => self.index_get(k),
+            }
+            .unwrap_or(NO_VALUE)
+        };
         let mut loose = Vec::with_capacity(key.len() + 1);
         loose_index_key(&key, &mut loose);
         FirstWord { exact: narrow(get(key.as_bytes())), loose: narrow(get(&loose)) }
@@ -877,8 +905,9 @@ mod tests {
         let g = super::Gazetteer::embedded();
         let mut keys: Vec<Vec<u8>> = vec![vec![], b"a".to_vec(), b"zz".to_vec(), vec![0xFF, 0xFF]];
         let mut stream = g.fst.stream();
-        let mut n = 0usize;
+        let (mut n, mut one_word) = (0usize, 0usize);
         while let Some((key, _)) = stream.next() {
+            one_word += usize::from(key.len() <= crate::swar::SHORT && !key.contains(&b' '));
             keys.push(key.to_vec());
             if n.is_multiple_of(7) {
                 keys.extend((0..key.len()).map(|k| key[..k].to_vec()));
@@ -900,6 +929,131 @@ mod tests {
                 assert_eq!(g.index_get(key), g.fst.get(key), "{:?}", String::from_utf8_lossy(key));
             }
         }
+        // The word table gives what the fst gives for every one-word key
+        // it can hold: keys, prefixes and near misses alike.
+        let mut words = 0;
+        for key in &keys {
+            if let Some(packed) = crate::swar::pack(key).filter(|_| !key.contains(&b' ')) {
+                assert_eq!(g.word_value(packed), g.fst.get(key), "{:?}", String::from_utf8_lossy(key));
+                words += 1;
+            }
+        }
+        // Exactly the one-word keys of at most 15 bytes are in the table.
+        assert!(words > 100_000, "{words} words");
+        assert_eq!(g.word_count(), one_word);
+        // And so does `first_word`, which reads it, for words as written.
+        for w in ["Mosul", "MOSUL", "New", "new", "Baghdad", "Mexmur", "Said", "the", "Fallūjah", "Xqzv", "Sidi"] {
+            let mut key = String::new();
+            super::normalize::fold_token_into(w, &mut key);
+            let mut loose = Vec::new();
+            super::loose_index_key(&key, &mut loose);
+            let want = super::FirstWord {
+                exact: narrow(g.fst.get(key.as_bytes()).unwrap_or(NO_VALUE)),
+                loose: narrow(g.fst.get(&loose).unwrap_or(NO_VALUE)),
+            };
+            assert_eq!(g.first_word(w), want, "{w}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A word table finds every key it was made of, with its value,
+        /// within its probes; and no other key.
+        #[test]
+        fn word_tables_find_their_keys(
+            keys in proptest::collection::hash_set(1u128..u128::MAX, 0..300),
+            others in proptest::collection::vec(proptest::num::u128::ANY, 50),
+        ) {
+            let words: Vec<(u128, u64)> = keys.iter().enumerate().map(|(i, &k)| (k, i as u64 * 7)).collect();
+            let (table, probes) = build::word_table(&words);
+            let slots = table.len() / build::WORD_SLOT;
+            proptest::prop_assert!(words.is_empty() && slots == 0 || words.len() * 10 < slots * 7 + 7);
+            for &(k, v) in &words {
+                proptest::prop_assert_eq!(build::word_table_get(&table, slots, probes, k), Some(v));
+            }
+            for k in others.into_iter().filter(|k| !keys.contains(k)) {
+                proptest::prop_assert_eq!(build::word_table_get(&table, slots, probes, k), None);
+            }
+        }
+    }
+
+    /// A table whose every slot is full is searched no further than its
+    /// probes say, and one cut short reads as missing keys.
+    #[test]
+    fn word_table_probes_are_bounded() {
+        let words: Vec<(u128, u64)> = (1..=8u128).map(|k| (k, k as u64)).collect();
+        let (mut table, probes) = build::word_table(&words);
+        let slots = table.len() / build::WORD_SLOT;
+        // Fill the empty slots with keys that are not looked up.
+        for s in 0..slots {
+            let at = s * build::WORD_SLOT;
+            if table[at..at + 16].iter().all(|&b| b == 0) {
+                table[at..at + 16].copy_from_slice(&(1000 + s as u128).to_le_bytes());
+            }
+        }
+        assert_eq!(build::word_table_get(&table, slots, probes, 3), Some(3));
+        assert_eq!(build::word_table_get(&table, slots, slots as u32, 99), None);
+        // Cut after its first slot: keys past it read as missing.
+        for k in 1..=8u128 {
+            let v = build::word_table_get(&table[..build::WORD_SLOT], slots, probes, k);
+            assert!(v.is_none_or(|v| u128::from(v) == k), "{k}: {v:?}");
+        }
+        assert_eq!(build::word_table_get(&table, 0, probes, 3), None);
+        assert_eq!(build::word_table_get(&table, slots, probes, 0), None);
+    }
+
+    /// Headers whose word table cannot be one are errors, not panics or
+    /// endless probes.
+    #[test]
+    fn malformed_word_tables_are_errors() {
+        let rows: Vec<super::PlaceRecord> = ["Mosul", "Erbil", "Sidi Bel Abbes"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| super::PlaceRecord {
+                id: format!("t:{i}"),
+                name: (*n).into(),
+                kind: super::Kind::City,
+                country: "IQ".into(),
+                admin1: String::new(),
+                lat: 36.0,
+                lon: 43.0 + i as f64,
+                population: None,
+                alt_names: vec![],
+                source: "test".into(),
+            })
+            .collect();
+        let good = build::build_index(&rows).expect("index");
+        assert!(super::Gazetteer::from_index_bytes(good.clone(), "good").is_ok());
+        let words_len = |b: &[u8]| u64::from_le_bytes(b[16 + 8 * 8..24 + 8 * 8].try_into().unwrap()) as usize;
+        assert_eq!(words_len(&good) % build::WORD_SLOT, 0);
+        let slots = words_len(&good) / build::WORD_SLOT;
+        let reseal = |mut b: Vec<u8>| {
+            let sum = super::normalize::checksum(&b[build::HEADER_LEN..]);
+            b[build::HEADER_LEN - 8..build::HEADER_LEN].copy_from_slice(&sum.to_le_bytes());
+            b
+        };
+        let mut more_probes = good.clone();
+        more_probes[12..16].copy_from_slice(&(slots as u32 + 1).to_le_bytes());
+        let mut odd_len = good.clone();
+        odd_len[16 + 8 * 8..24 + 8 * 8].copy_from_slice(&((slots - 1) * build::WORD_SLOT + 1).to_le_bytes());
+        for bad in [more_probes, odd_len] {
+            let e = super::Gazetteer::from_index_bytes(reseal(bad), "bad").expect_err("an error");
+            assert!(e.to_string().contains("malformed word table"), "{e}");
+        }
+        // A value changed in the table: the file is whole (its checksum made
+        // again) but the table no longer matches the name index.
+        let mut changed = good.clone();
+        let off = u64::from_le_bytes(good[16 + 7 * 8..24 + 7 * 8].try_into().unwrap()) as usize;
+        let full = (0..slots).find(|s| good[off + s * 24..off + s * 24 + 16].iter().any(|&b| b != 0)).expect("a key");
+        changed[off + full * 24 + 16] ^= 1;
+        let e = super::Gazetteer::from_index_bytes(reseal(changed), "changed").expect_err("an error");
+        assert!(e.to_string().contains("word table does not match"), "{e}");
+        // A key no name has, put in an empty slot.
+        let mut added = good.clone();
+        let empty = (0..slots).find(|s| good[off + s * 24..off + s * 24 + 16].iter().all(|&b| b == 0)).expect("room");
+        added[off + empty * 24..off + empty * 24 + 16]
+            .copy_from_slice(&crate::swar::pack(b"zzz").unwrap().to_le_bytes());
+        let e = super::Gazetteer::from_index_bytes(reseal(added), "added").expect_err("an error");
+        assert!(e.to_string().contains("word table does not match"), "{e}");
     }
 
     #[test]

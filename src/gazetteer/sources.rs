@@ -95,6 +95,18 @@ fn sniff_head(path: &Path, head: &[u8]) -> Result<SourceFormat> {
     if head.starts_with(MAGIC) {
         return Ok(SourceFormat::Index);
     }
+    // An index of another format version (the magic's last byte).
+    if head.len() >= MAGIC.len() && head[..MAGIC.len() - 1] == MAGIC[..MAGIC.len() - 1] {
+        return Err(Error::Format {
+            path: path.into(),
+            message: format!(
+                "a geoevent index of another format ({}; this geoevent reads {}): build it again \
+                 with `geoevent gazetteer build`",
+                String::from_utf8_lossy(&head[..MAGIC.len()]),
+                String::from_utf8_lossy(MAGIC)
+            ),
+        });
+    }
     let text = String::from_utf8_lossy(head);
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().find(|l| !l.trim().is_empty() && !l.starts_with('#'));

@@ -113,8 +113,10 @@ fn info_counts_the_embedded_gazetteer() {
 }
 
 /// An index file of the format the fuzzers ran on (`GEOEVIX2`: no checksum,
-/// an 88-byte header) rewritten in the current format with a valid checksum,
-/// so that loading it exercises the full validation, not just the checksum.
+/// an 88-byte header, a first-token filter where the word table is now)
+/// rewritten in the current format with a valid checksum and an empty word
+/// table, so that loading it exercises the full validation, not just the
+/// checksum.
 fn upgrade(v2: &[u8]) -> Vec<u8> {
     use geoevent::gazetteer::build::HEADER_LEN;
     if v2.len() < 88 {
@@ -130,6 +132,8 @@ fn upgrade(v2: &[u8]) -> Vec<u8> {
         let v = u64::from_le_bytes(w);
         // Offsets (even-numbered fields but the lengths) move with the header.
         let is_offset = matches!(i, 0 | 1 | 3 | 5 | 7);
+        // The filter's length (the last field): an empty word table.
+        let v = if i == 8 { 0 } else { v };
         out.extend_from_slice(&(if is_offset { v.wrapping_add(shift) } else { v }).to_le_bytes());
     }
     out.extend_from_slice(&0u64.to_le_bytes());
@@ -148,15 +152,9 @@ fn fuzzed_corrupt_indexes_do_not_panic() {
     for target in ["index_bytes", "index_sections"] {
         let Ok(dir) = std::fs::read_dir(root.join(target)) else { continue };
         for entry in dir.filter_map(Result::ok) {
-            let mut bytes = std::fs::read(entry.path()).expect("regression file");
-            if target == "index_sections" && bytes.len() >= 88 {
-                // That target appends an all-ones filter and points the header at it.
-                let filter_off = bytes.len() as u64;
-                let filter_len = geoevent::gazetteer::build::FILTER_BITS / 8;
-                bytes[72..80].copy_from_slice(&filter_off.to_le_bytes());
-                bytes[80..88].copy_from_slice(&filter_len.to_le_bytes());
-                bytes.extend(std::iter::repeat_n(0xffu8, filter_len as usize));
-            }
+            // (The index_sections target appended an all-ones filter; the
+            // rewrite below puts an empty word table in its place.)
+            let bytes = std::fs::read(entry.path()).expect("regression file");
             for candidate in [bytes.clone(), upgrade(&bytes)] {
                 n += 1;
                 if let Ok(g) = geoevent::Gazetteer::from_index_bytes(candidate, "fuzz") {
@@ -213,20 +211,22 @@ fn a_corrupted_index_file_is_a_clear_error() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("mini.idx: checksum mismatch in the name index"));
-    // Damage elsewhere (the first-token filter, in the middle of the file)
-    // loads, as loading reads no more than the name index, but `gazetteer
-    // check` finds it.
+    // Damage elsewhere (in the middle of the strings, or of the word table)
+    // loads, as loading reads no more than the name index (a damaged word
+    // reads as missing or as other candidates, never as a crash), but
+    // `gazetteer check` finds it.
+    for at in [field(1) + field(2) / 2, field(7) + field(8) / 2] {
+        let mut bytes = good.clone();
+        bytes[at] ^= 0x55;
+        std::fs::write(&path, &bytes).expect("write");
+        geoevent(&dir).args(["places", "--gazetteer", "mini.idx"]).write_stdin("Testland").assert().success();
+        geoevent(&dir)
+            .args(["gazetteer", "check", "mini.idx"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("checksum mismatch"));
+    }
     let mut bytes = good.clone();
-    let mid = bytes.len() / 2;
-    assert!(mid >= field(7), "the middle of the file is in the filter");
-    bytes[mid] ^= 0x55;
-    std::fs::write(&path, &bytes).expect("write");
-    geoevent(&dir).args(["places", "--gazetteer", "mini.idx"]).write_stdin("Testland").assert().success();
-    geoevent(&dir)
-        .args(["gazetteer", "check", "mini.idx"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("checksum mismatch"));
     bytes.truncate(bytes.len() - 100);
     std::fs::write(&path, &bytes).expect("write");
     geoevent(&dir).args(["places", "--gazetteer", "mini.idx"]).write_stdin("x").assert().code(2);
@@ -241,7 +241,7 @@ mod first_word {
         (l.is_prefix, l.postings().collect())
     }
 
-    /// `first_word` (memoised, filtered) says what looking up the word's
+    /// `first_word` (memoised, from the word table) says what looking up the word's
     /// folded key and its loose form says, on a miss and on a hit.
     fn agrees(word: &str) {
         let g = Gazetteer::embedded();
@@ -390,4 +390,20 @@ fn facts_agree_with_places_and_offsets_compare_as_strings() {
         }
     }
     assert!(g.facts(g.len() as u32).is_none());
+}
+
+/// An index written by an older geoevent is named as such, with what to do.
+#[test]
+fn an_index_of_another_format_says_to_build_it_again() {
+    let dir = scratch();
+    let mut old = b"GEOEVIX3".to_vec();
+    old.extend_from_slice(&[0u8; 200]);
+    std::fs::write(dir.path().join("old.idx"), &old).expect("write");
+    geoevent(&dir)
+        .args(["places", "--gazetteer", "old.idx"])
+        .write_stdin("Mosul")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("old.idx: a geoevent index of another format (GEOEVIX3"))
+        .stderr(predicates::str::contains("geoevent gazetteer build"));
 }
