@@ -40,6 +40,13 @@ pub const HEADER_LEN: usize = 8 + 4 + 4 + 9 * 8 + 8;
 /// Byte length of a slot of the word table.
 pub const WORD_SLOT: usize = 24;
 
+/// The packed form of `key` when the word table holds it, or would: a
+/// key of one word (no space) of 1 to 15 bytes.
+#[inline]
+pub fn word_key(key: &[u8]) -> Option<u128> {
+    crate::swar::pack(key).filter(|_| !key.is_empty() && !key.contains(&b' '))
+}
+
 /// Where a packed key starts its probe in a word table of `slots` slots.
 #[inline]
 pub fn word_slot(key: u128, slots: usize) -> usize {
@@ -351,7 +358,7 @@ impl IndexBuilder {
                     postings.extend_from_slice(&posting(p, v, a).to_le_bytes());
                 }
             }
-            if let Some(packed) = crate::swar::pack(key).filter(|_| !key.is_empty() && !key.contains(&b' ')) {
+            if let Some(packed) = word_key(key) {
                 words.push((packed, value));
             }
             fst_builder.insert(key, value).map_err(|e| format!("fst: {e}"))
