@@ -127,26 +127,16 @@ pub(super) struct Runs {
     /// Bytes right after a word that do not join it to the next, and bit
     /// 63 (where every run ends).
     pub stops: u64,
-    /// Of `joins`: the spaces.
-    pub space: u64,
-    /// Of `joins`: the commas (the others are hyphens).
-    pub comma: u64,
-    /// Of the bytes right after a word (in the block, with the word): those
-    /// whose word has a letter,
-    pub letter: u64,
-    /// a small letter,
-    pub small: u64,
-    /// and a capital as its first letter.
-    pub capital_first: u64,
-    /// Byte `k`: bit `k` of `letter`, `small`, `capital_first`, `space` and
-    /// `comma`, as the bits [`code::LETTER`] to [`code::COMMA`] of one byte.
-    /// The run loop reads a word's case and what joins it to the next off
-    /// the byte at its end: one load instead of five masks shifted and
-    /// masked a word at a time.
+    /// Byte `k`, when it is the byte right after a word (in the block, with
+    /// the word): what that word is and what joins it to the next, as the
+    /// bits of [`code`]. The run loop reads a word's case and its gap off
+    /// this byte: one load instead of five masks shifted and masked a word
+    /// at a time.
     pub code: [u8; 64],
 }
 
-/// The bits of a [`Runs::code`] byte.
+/// The bits of a [`Runs::code`] byte, each made a block at a time as a mask
+/// of the block's bytes (see [`Runs::of`]).
 pub(super) mod code {
     /// The word ending here has a letter,
     pub const LETTER: u8 = 1;
@@ -156,13 +146,13 @@ pub(super) mod code {
     pub const CAPITAL_FIRST: u8 = 4;
     /// a space joins it to the next word,
     pub const SPACE: u8 = 8;
-    /// or a comma and a space do (the highest bit).
+    /// or a comma and a space do (the highest bit; a hyphen, when neither).
     pub const COMMA: u8 = 16;
 }
 
 impl Default for Runs {
     fn default() -> Runs {
-        Runs { starts: 0, joins: 0, stops: 0, space: 0, comma: 0, letter: 0, small: 0, capital_first: 0, code: [0; 64] }
+        Runs { starts: 0, joins: 0, stops: 0, code: [0; 64] }
     }
 }
 
@@ -186,25 +176,19 @@ impl Runs {
         // A word's start plus its leading digits carry to its first letter
         // (or, with none, past its end).
         let first_letters = starts.wrapping_add(digits) & !digits;
-        let (letter, small, capital_first) =
-            (ends_of_words_with(letters), ends_of_words_with(b.lower), ends_of_words_with(first_letters & b.upper));
-        let (space, comma) = (space & joins, comma & joins);
+        // The masks of the code bits, in their order.
         const {
             use code::{CAPITAL_FIRST, COMMA, LETTER, SMALL, SPACE};
             assert!(LETTER == 1 && SMALL == 2 && CAPITAL_FIRST == 4 && SPACE == 8 && COMMA == 16);
         };
-        Runs {
-            starts,
-            joins,
-            stops: (after & !joins) | 1 << 63,
-            space,
-            comma,
-            letter,
-            small,
-            capital_first,
-            // (The masks in the order of their bits.)
-            code: codes(&[letter, small, capital_first, space, comma], simd),
-        }
+        let masks = [
+            ends_of_words_with(letters),
+            ends_of_words_with(b.lower),
+            ends_of_words_with(first_letters & b.upper),
+            space & joins,
+            comma & joins,
+        ];
+        Runs { starts, joins, stops: (after & !joins) | 1 << 63, code: codes(&masks, simd) }
     }
 
     /// The run at byte `o` of the block, the first byte of a word: the
@@ -465,6 +449,8 @@ mod tests {
         let at = |k: usize| bytes.get(from + k).copied().unwrap_or(PAST_END);
         let alnum = |k: usize| k < 64 && at(k).is_ascii_alphanumeric();
         let mut r = Runs { stops: 1 << 63, ..Runs::default() };
+        // The masks of the code bits: letter, small, capital first, space, comma.
+        let mut m = [0u64; 5];
         for k in 0..64 {
             let bit = 1u64 << k;
             if alnum(k) && (k == 0 || !alnum(k - 1)) {
@@ -477,21 +463,21 @@ mod tests {
             let s = (0..k).rev().take_while(|&i| alnum(i)).last().unwrap_or(k);
             let word: Vec<u8> = (s..k).map(at).collect();
             let first_letter = word.iter().find(|b| b.is_ascii_alphabetic());
-            r.letter |= if first_letter.is_some() { bit } else { 0 };
-            r.small |= if word.iter().any(u8::is_ascii_lowercase) { bit } else { 0 };
-            r.capital_first |= if first_letter.is_some_and(u8::is_ascii_uppercase) { bit } else { 0 };
+            m[0] |= if first_letter.is_some() { bit } else { 0 };
+            m[1] |= if word.iter().any(u8::is_ascii_lowercase) { bit } else { 0 };
+            m[2] |= if first_letter.is_some_and(u8::is_ascii_uppercase) { bit } else { 0 };
             let space = at(k) == b' ' && alnum(k + 1);
             let comma = at(k) == b',' && k + 1 < 64 && at(k + 1) == b' ' && alnum(k + 2);
             let hyphen = at(k) == b'-' && alnum(k + 1);
             if (space || comma || hyphen) && k <= 61 {
                 r.joins |= bit;
-                r.space |= if space { bit } else { 0 };
-                r.comma |= if comma { bit } else { 0 };
+                m[3] |= if space { bit } else { 0 };
+                m[4] |= if comma { bit } else { 0 };
             } else {
                 r.stops |= bit;
             }
         }
-        r.code = code_bytes(&[r.letter, r.small, r.capital_first, r.space, r.comma]);
+        r.code = code_bytes(&m);
         r
     }
 
@@ -542,7 +528,7 @@ mod tests {
                     }
                     want_starts |= 1 << s;
                     want_joins |= 1 << e;
-                    s = e + 1 + (want.comma >> e & 1) as usize;
+                    s = e + 1 + usize::from(want.code[e] & code::COMMA != 0);
                 }
                 proptest::prop_assert_eq!(joins, want_joins);
                 // The run's words are the first of the starts given.
