@@ -252,8 +252,8 @@ pub fn loose_form_into(key: &str, out: &mut Vec<u8>) {
     out.truncate(n);
 }
 
-/// Stable 64-bit FNV-1a hash, for the index's first-token filter (the same
-/// at build time and at run time, on every platform).
+/// Stable 64-bit FNV-1a hash (the same on every platform): the index
+/// builder's string and key tables hash with it.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
