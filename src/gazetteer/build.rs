@@ -63,13 +63,12 @@ pub fn word_table_get(table: &[u8], slots: usize, probes: u32, key: u128) -> Opt
     if key == 0 || slots == 0 {
         return None;
     }
-    let u64_at = |at: usize| table.get(at..at + 8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])));
     let mut at = word_slot(key, slots);
     for _ in 0..probes {
-        let slot = at * WORD_SLOT;
-        let stored = u128::from(u64_at(slot)?) | u128::from(u64_at(slot + 8)?) << 64;
+        let slot = at.checked_mul(WORD_SLOT)?;
+        let stored = u128::from(u64_at(table, slot)?) | u128::from(u64_at(table, slot.checked_add(8)?)?) << 64;
         if stored == key {
-            return u64_at(slot + 16);
+            return u64_at(table, slot.checked_add(16)?);
         }
         if stored == 0 {
             return None;
@@ -77,6 +76,17 @@ pub fn word_table_get(table: &[u8], slots: usize, probes: u32, key: u128) -> Opt
         at = if at + 1 == slots { 0 } else { at + 1 };
     }
     None
+}
+
+/// The little-endian `u64` at `off` of `b`, if `b` holds it: a bad offset
+/// is `None`, never a panic (the loader's header and the word table read
+/// through it).
+pub fn u64_at(b: &[u8], off: usize) -> Option<u64> {
+    b.get(off..off.checked_add(8)?).map(|s| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(s);
+        u64::from_le_bytes(a)
+    })
 }
 
 /// The word table of these packed keys and values (keys distinct and not

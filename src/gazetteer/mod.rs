@@ -17,6 +17,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 pub use build::Variant;
+use build::u64_at;
 pub use record::{Kind, PlaceRecord};
 
 use crate::error::{Error, Result};
@@ -321,14 +322,6 @@ impl std::fmt::Debug for Gazetteer {
 
 fn u32_at(b: &[u8], off: usize) -> Option<u32> {
     b.get(off..off.checked_add(4)?).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn u64_at(b: &[u8], off: usize) -> Option<u64> {
-    b.get(off..off.checked_add(8)?).map(|s| {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(s);
-        u64::from_le_bytes(a)
-    })
 }
 
 /// The countries and first-level divisions of a gazetteer.
