@@ -7,7 +7,9 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
 
 use crate::geodesy::direction_bearing;
 
@@ -38,6 +40,14 @@ pub struct RelativePhrase {
 /// fraction of the time (with the Unicode forms alone, `places` on five
 /// news articles took 38.6 M instructions and 11 ms; with both, 20.0 M and
 /// 7 ms). The Unicode form is compiled only when a window first needs it.
+///
+/// Both are compiled by `regex_automata` with no literal prefilter: a
+/// pattern anchored at the end is searched backwards from there, where a
+/// prefilter has no use, and extracting its literals was a third of the
+/// compile time. The ASCII form is compiled with no Unicode at all (ASCII
+/// case folding, byte classes), which is another third; on ASCII text it
+/// matches what it matched with Unicode case folding, since no byte of
+/// ASCII text folds to a letter beyond ASCII.
 struct Pattern {
     ascii: &'static str,
     unicode: &'static str,
@@ -51,9 +61,50 @@ impl Pattern {
 
     /// The form for `window`.
     fn for_window(&self, window: &str) -> &Regex {
-        let (k, source) = if window.is_ascii() { (0, self.ascii) } else { (1, self.unicode) };
-        self.compiled[k].get_or_init(|| Regex::new(source).expect("static regex"))
+        let k = usize::from(!window.is_ascii());
+        self.compiled[k].get_or_init(|| compile(if k == 0 { self.ascii } else { self.unicode }, k == 1))
     }
+
+    /// The groups of the first match in `window`, if any.
+    fn captures<'w>(&self, window: &'w str) -> Option<Groups<'w>> {
+        let re = self.for_window(window);
+        let mut caps = re.create_captures();
+        re.captures(window, &mut caps);
+        caps.is_match().then_some(Groups { caps, window })
+    }
+}
+
+/// The groups of a match in a window of text.
+struct Groups<'w> {
+    caps: Captures,
+    window: &'w str,
+}
+
+impl<'w> Groups<'w> {
+    /// Where the whole match starts.
+    fn start(&self) -> Option<usize> {
+        self.caps.get_match().map(|m| m.start())
+    }
+
+    /// The span of group `name`, if it took part in the match.
+    fn span(&self, name: &str) -> Option<(usize, usize)> {
+        self.caps.get_group_by_name(name).map(|s| (s.start, s.end))
+    }
+
+    /// The text of group `name`, if it took part in the match.
+    fn text(&self, name: &str) -> Option<&'w str> {
+        self.span(name).and_then(|(a, b)| self.window.get(a..b))
+    }
+}
+
+/// Compile a pattern of this module (`unicode`: with Unicode classes and
+/// case folding).
+fn compile(pattern: &str, unicode: bool) -> Regex {
+    Regex::builder()
+        .syntax(syntax::Config::new().unicode(unicode).utf8(unicode))
+        .configure(Regex::config().auto_prefilter(false))
+        .build(pattern)
+        .expect("static regex")
 }
 
 /// A distance, unit and direction, then "of": "some 30 kilometers south of ".
@@ -150,25 +201,24 @@ pub fn phrase_before(text: &str, anchor_start: usize) -> Option<RelativePhrase> 
     if !has_digit && !contains_nearness_word(window) {
         return None;
     }
-    if let Some(c) = DISTANCE.for_window(window).captures(window).filter(|_| has_digit) {
-        let m = c.get(0)?;
-        let n: f64 = c.name("n")?.as_str().replace(',', ".").parse().ok()?;
-        let unit = c.name("u")?.as_str().to_ascii_lowercase();
+    if let Some(c) = DISTANCE.captures(window).filter(|_| has_digit) {
+        let n: f64 = c.text("n")?.replace(',', ".").parse().ok()?;
+        let unit = c.text("u")?.to_ascii_lowercase();
         let km = if unit.starts_with("mi") { n * 1.609_344 } else { n };
-        let dir = c.name("d")?.as_str();
-        let start = from + m.start();
+        let dir = c.text("d")?;
+        let start = from + c.start()?;
         return Some(RelativePhrase {
             start,
             anchor_start,
             distance_km: Some(km),
             bearing_deg: direction_bearing(dir),
             direction: Some(dir.to_ascii_lowercase()),
-            qualifier: c.name("q").map(|q| q.as_str().to_ascii_lowercase()),
+            qualifier: c.text("q").map(str::to_ascii_lowercase),
             target: target_before(text, start),
         });
     }
-    let c = NEAR.for_window(window).captures(window)?;
-    let start = from + c.get(0)?.start();
+    let c = NEAR.captures(window)?;
+    let start = from + c.start()?;
     let target = target_before(text, start)?;
     Some(RelativePhrase {
         start,
@@ -188,9 +238,8 @@ fn target_before(text: &str, phrase_start: usize) -> Option<(usize, usize)> {
     if !window.trim_end().ends_with(',') {
         return None;
     }
-    let c = TARGET.for_window(window).captures(window)?;
-    let m = c.name("name")?;
-    Some((from + m.start(), from + m.end()))
+    let (a, b) = TARGET.captures(window)?.span("name")?;
+    Some((from + a, from + b))
 }
 
 /// Whether `window` has "near", "outside", "close to" or "outskirts", in any case.
@@ -242,17 +291,16 @@ mod tests {
 
     /// The spans of every group of the first match of `re` in `w`.
     fn spans(re: &Regex, w: &str) -> Option<Vec<Option<(usize, usize)>>> {
-        re.captures(w).map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+        let mut caps = re.create_captures();
+        re.captures(w, &mut caps);
+        caps.is_match().then(|| caps.iter().map(|s| s.map(|s| (s.start, s.end))).collect())
     }
 
     /// Each pattern's two forms, compiled once for the property test.
     fn forms() -> &'static [(Regex, Regex)] {
         static F: OnceLock<Vec<(Regex, Regex)>> = OnceLock::new();
         F.get_or_init(|| {
-            [&DISTANCE, &NEAR, &TARGET]
-                .iter()
-                .map(|p| (Regex::new(p.ascii).expect("ascii form"), Regex::new(p.unicode).expect("unicode form")))
-                .collect()
+            [&DISTANCE, &NEAR, &TARGET].iter().map(|p| (compile(p.ascii, false), compile(p.unicode, true))).collect()
         })
     }
 
