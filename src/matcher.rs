@@ -667,7 +667,7 @@ impl<'g> Matcher<'g> {
         // Only the words a match may start at are kept in `probed`, written
         // with no branch: whether a word starts names is a coin toss from
         // word to word, which a branch mispredicts.
-        let mut caps = Caps { list: Vec::with_capacity(tokens.len() / 4), names: Bits::new(tokens.len()) };
+        let mut caps = Caps::new(tokens.len());
         let mut probed: Vec<(usize, WordInfo)> = Vec::with_capacity(starts.len());
         let spare = probed.spare_capacity_mut();
         let mut live = 0;
@@ -676,8 +676,7 @@ impl<'g> Matcher<'g> {
             let capitalised = matches!(t.case, Case::Title | Case::Upper);
             let info = self.word_info(&mut scratch.words, text, t);
             if capitalised {
-                caps.list.push(k);
-                caps.names.set_if(k, info.bits & word::FUNCTION == 0);
+                caps.push(k, t, info.bits & word::FUNCTION == 0);
             }
             spare[live].write((k, info));
             live += usize::from((info.bits & word::CONTRACTION == 0) & !info.starts_nothing());
@@ -685,6 +684,7 @@ impl<'g> Matcher<'g> {
         // SAFETY: `live` <= `starts.len()`, the capacity, and every slot
         // below it was written in the loop.
         unsafe { probed.set_len(live) };
+        caps.link();
         let mut out = Vec::with_capacity(probed.len() / 2);
         let mut next = probed.iter().peekable();
         let mut i = 0;
@@ -1115,7 +1115,7 @@ impl<'g> Matcher<'g> {
             // Part of a longer capitalised name. In headlines every word is
             // capitalised, so there it only counts when prose does not name
             // the place on its own.
-            if self.inside_longer_name(text, tokens, &caps.names, &m) {
+            if self.inside_longer_name(text, tokens, caps, &m) {
                 if prose {
                     continue;
                 }
@@ -1175,8 +1175,8 @@ impl<'g> Matcher<'g> {
     /// place (country, first-level division, large city, by its own name)
     /// stays a mention inside an institution's name ("Texas Department of
     /// Transportation", "U.S. Attorney"), unless it reads as a first name.
-    fn inside_longer_name(&self, text: &str, tokens: &[Token], names: &Bits, m: &Mention) -> bool {
-        let (left, right) = run_bounds(text, tokens, names, m.first_token, m.last_token);
+    fn inside_longer_name(&self, text: &str, tokens: &[Token], caps: &Caps, m: &Mention) -> bool {
+        let (left, right) = run_bounds(text, tokens, caps, m.first_token, m.last_token);
         if (left, right) == (m.first_token, m.last_token) {
             return false;
         }
@@ -1289,6 +1289,56 @@ const NAME_PARTICLES_LIST: &[&str] = &["al", "el", "bin", "ibn", "abu", "bint"];
 struct Caps {
     list: Vec<usize>,
     names: Bits,
+    /// The name words that a run goes on from to the next token, itself a
+    /// name word: joined to it by a space or a hyphen.
+    links: Bits,
+    /// The name words joined to a word that is not a name word, itself
+    /// joined to a name word: where a run may go on over a particle ("Abu
+    /// Bakr al Baghdadi"), which [`run_right`] then looks at.
+    bridges: Bits,
+    /// Both: the name words a run of more than one word may start at.
+    longer: Bits,
+    /// The capitalised words joined to the next token by a space or a
+    /// hyphen, for [`Caps::link`].
+    joined: Bits,
+}
+
+impl Caps {
+    fn new(tokens: usize) -> Caps {
+        Caps {
+            list: Vec::with_capacity(tokens / 4),
+            names: Bits::new(tokens),
+            links: Bits::new(tokens),
+            bridges: Bits::new(tokens),
+            longer: Bits::new(tokens),
+            joined: Bits::new(tokens),
+        }
+    }
+
+    /// Add capitalised token `k`, `t`, a name word or not (a function
+    /// word). Tokens are added in order.
+    #[inline]
+    fn push(&mut self, k: usize, t: &Token, name: bool) {
+        self.list.push(k);
+        self.names.set_if(k, name);
+        self.joined.set_if(k, matches!(t.gap, Gap::Space | Gap::Hyphen));
+    }
+
+    /// Make [`Caps::links`], [`Caps::bridges`] and [`Caps::longer`] once
+    /// every capitalised token is in: 64 tokens at a time, with no branch
+    /// per token.
+    fn link(&mut self) {
+        let n = &self.names.0;
+        // Bit k of `next(w, s)` is bit k + s of the names.
+        let next = |w: usize, s: u32| n[w] >> s | n.get(w + 1).map_or(0, |&h| h << (64 - s));
+        let words = self.links.0.iter_mut().zip(&mut self.bridges.0).zip(&mut self.longer.0);
+        for (w, ((links, bridges), longer)) in words.enumerate() {
+            let j = self.joined.0[w] & n[w];
+            *links = j & next(w, 1);
+            *bridges = j & !next(w, 1) & next(w, 2);
+            *longer = *links | *bridges;
+        }
+    }
 }
 
 /// One bit per token.
@@ -1307,12 +1357,38 @@ impl Bits {
     fn get(&self, k: usize) -> bool {
         self.0.get(k / 64).is_some_and(|w| w >> (k % 64) & 1 == 1)
     }
+
+    /// How many bits are set in a row from bit `k` on.
+    fn ones_from(&self, mut k: usize) -> usize {
+        let from = k;
+        while let Some(&w) = self.0.get(k / 64) {
+            let (w, room) = (w >> (k % 64), 64 - k % 64);
+            let ones = (w.trailing_ones() as usize).min(room);
+            k += ones;
+            if ones < room {
+                break;
+            }
+        }
+        k - from
+    }
+
+    /// The first bit set at `k` or after.
+    fn next_set(&self, k: usize) -> Option<usize> {
+        let mut w = k / 64;
+        let mut bits = self.0.get(w)? & (u64::MAX << (k % 64));
+        while bits == 0 {
+            w += 1;
+            bits = *self.0.get(w)?;
+        }
+        Some(w * 64 + bits.trailing_zeros() as usize)
+    }
 }
 
 /// The capitalised run around tokens `a..=b`: neighbours joined by a space
 /// or hyphen that are capitalised words (a sentence-initial word on the left
 /// does not count: it is capitalised anyway).
-fn run_bounds(text: &str, tokens: &[Token], names: &Bits, a: usize, b: usize) -> (usize, usize) {
+fn run_bounds(text: &str, tokens: &[Token], caps: &Caps, a: usize, b: usize) -> (usize, usize) {
+    let names = &caps.names;
     let mut left = a;
     while left > 0 {
         let p = &tokens[left - 1];
@@ -1324,18 +1400,35 @@ fn run_bounds(text: &str, tokens: &[Token], names: &Bits, a: usize, b: usize) ->
             break;
         }
     }
-    (left, run_right(text, tokens, names, b))
+    (left, run_right(text, tokens, caps, b))
 }
 
-/// The last token of the capitalised run that continues from token `b`.
-fn run_right(text: &str, tokens: &[Token], names: &Bits, b: usize) -> usize {
+/// The last token of the capitalised run that continues from token `b`:
+/// over name words joined by a space or a hyphen, and over a particle
+/// between two ("Abu Bakr al Baghdadi"). From a name word, the joined name
+/// words that follow are counted off [`Caps::links`] at once, and only a
+/// [`Caps::bridges`] bit sends it to look at the next word: a run's length
+/// is a coin toss from name to name, which a branch per word mispredicted.
+fn run_right(text: &str, tokens: &[Token], caps: &Caps, b: usize) -> usize {
+    let names = &caps.names;
     let mut right = b;
-    while right + 1 < tokens.len() {
+    // Token `b` may be no name word (a mention may end in a feature word):
+    // the first step is taken word by word then.
+    let mut from_name = names.get(right);
+    loop {
+        if from_name {
+            right += caps.links.ones_from(right);
+            if !caps.bridges.get(right) {
+                return right;
+            }
+        }
+        if right + 1 >= tokens.len() {
+            return right;
+        }
         let t = &tokens[right];
         let n = &tokens[right + 1];
-        let joined = matches!(t.gap, Gap::Space | Gap::Hyphen);
-        if !joined {
-            break;
+        if !matches!(t.gap, Gap::Space | Gap::Hyphen) {
+            return right;
         }
         if names.get(right + 1) {
             right += 1;
@@ -1346,10 +1439,10 @@ fn run_right(text: &str, tokens: &[Token], names: &Bits, b: usize) -> usize {
         {
             right += 2;
         } else {
-            break;
+            return right;
         }
+        from_name = true;
     }
-    right
 }
 
 /// Last words of multi-word capitalised names in the text that no mention
@@ -1363,17 +1456,27 @@ fn surnames(text: &str, tokens: &[Token], caps: &Caps, mentions: &[Mention]) -> 
         w
     };
     let mut whole: Option<Vec<(usize, usize)>> = None;
+    // Runs are found in order: where the search of the mention spans for
+    // the last run left off.
+    let mut seen = 0;
     let mut out = Surnames::default();
-    // Runs start at capitalised words; the next one starts after the last.
+    // Runs start at name words; the next one starts after the last. A run
+    // of one word adds nothing: only the name words a longer run may start
+    // at are looked at (and those inside a run are passed over with it).
     let mut after = 0;
-    for &k in &caps.list {
-        if k < after || tokens[k].line != LineStyle::Prose || !caps.names.get(k) {
+    while let Some(k) = caps.longer.next_set(after) {
+        if tokens[k].line != LineStyle::Prose {
+            after = k + 1;
             continue;
         }
         // Runs are found left to right, so only the right edge is needed.
-        let right = run_right(text, tokens, &caps.names, k);
-        if right > k && whole.get_or_insert_with(spans).binary_search(&(k, right)).is_err() {
-            out.add(text, &tokens[right]);
+        let right = run_right(text, tokens, caps, k);
+        if right > k {
+            let whole = whole.get_or_insert_with(spans);
+            seen += whole[seen..].partition_point(|&s| s < (k, right));
+            if whole.get(seen) != Some(&(k, right)) {
+                out.add(text, &tokens[right]);
+            }
         }
         after = right + 1;
     }
@@ -1484,5 +1587,124 @@ mod tests {
         assert_eq!(surfaces("Fighting spread across Bosnia and Herzegovina last year."), ["Bosnia and Herzegovina"]);
         assert_eq!(surfaces("The cleric spoke in Basra on Friday."), ["Basra"]);
         assert!(surfaces("The cleric Ali al Basra spoke on Friday.").is_empty());
+    }
+    /// [`run_right`] word by word, as it was before the bit sets.
+    fn run_right_word_by_word(text: &str, tokens: &[Token], names: &Bits, b: usize) -> usize {
+        let mut right = b;
+        while right + 1 < tokens.len() {
+            let (t, n) = (&tokens[right], &tokens[right + 1]);
+            if !matches!(t.gap, Gap::Space | Gap::Hyphen) {
+                break;
+            }
+            if names.get(right + 1) {
+                right += 1;
+            } else if n.case == Case::Lower
+                && matches!(n.gap, Gap::Space | Gap::Hyphen)
+                && names.get(right + 2)
+                && (is_token(text, n, class::NAME_PARTICLE) || matches!(tok(text, n), "van" | "von" | "de" | "da"))
+            {
+                right += 2;
+            } else {
+                break;
+            }
+        }
+        right
+    }
+
+    /// [`surnames`] over every capitalised word, as it was before runs of
+    /// one word were passed over.
+    fn surnames_word_by_word(text: &str, tokens: &[Token], caps: &Caps, spans: &[(usize, usize)]) -> Surnames {
+        let mut out = Surnames::default();
+        let mut after = 0;
+        for &k in &caps.list {
+            if k < after || tokens[k].line != LineStyle::Prose || !caps.names.get(k) {
+                continue;
+            }
+            let right = run_right_word_by_word(text, tokens, &caps.names, k);
+            if right > k && !spans.contains(&(k, right)) {
+                out.add(text, &tokens[right]);
+            }
+            after = right + 1;
+        }
+        out.short.sort_unstable();
+        out.long.sort_unstable();
+        out
+    }
+
+    proptest::proptest! {
+        /// Runs of capitalised words found through the bit sets end where
+        /// a walk word by word ends them, from every token, and give the
+        /// same surnames: over name words, function words, particles,
+        /// hyphens, punctuation, line breaks and headlines, with runs
+        /// across the 64-token words of the bit sets.
+        #[test]
+        fn runs_from_bit_sets_are_runs_word_by_word(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "Abu", "Bakr", "Mosul", "Haider", "Abadi", "The", "Of", "In", "al", "bin", "van", "de", "of",
+                "and", "said", "the", "U.S.", "IRAQ", "Al-Qaim", "Ali", "Tal", "Afar",
+            ]), 1..200),
+            seps in proptest::collection::vec(proptest::sample::select(vec![
+                " ", " ", " ", " ", "-", ", ", ". ", "\n", " (", "\n\n",
+            ]), 200),
+            mention_seed in proptest::collection::vec(proptest::num::usize::ANY, 0..8),
+        ) {
+            let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
+            let tokens = crate::text::tokenize(&text);
+            let mut caps = Caps::new(tokens.len());
+            for (k, t) in tokens.iter().enumerate() {
+                if matches!(t.case, Case::Title | Case::Upper) {
+                    caps.push(k, t, !function_words().contains(tok(&text, t)));
+                }
+            }
+            caps.link();
+            for b in 0..tokens.len() {
+                proptest::prop_assert_eq!(
+                    run_right(&text, &tokens, &caps, b),
+                    run_right_word_by_word(&text, &tokens, &caps.names, b),
+                    "from token {} of {:?}", b, text
+                );
+            }
+            // Mentions: some runs whole (which then give no surname), and
+            // single words.
+            let mut spans: Vec<(usize, usize)> = mention_seed
+                .iter()
+                .map(|&r| {
+                    let k = r % tokens.len();
+                    (k, if r % 2 == 0 { run_right_word_by_word(&text, &tokens, &caps.names, k) } else { k })
+                })
+                .collect();
+            spans.sort_unstable();
+            spans.dedup();
+            let mentions: Vec<Mention> = spans
+                .iter()
+                .map(|&(a, b)| Mention {
+                    start: tokens[a].start,
+                    end: tokens[b].end,
+                    first_token: a,
+                    last_token: b,
+                    key: String::new(),
+                    candidates: Vec::new(),
+                    cues: Cues::default(),
+                })
+                .collect();
+            let (fast, slow) = (surnames(&text, &tokens, &caps, &mentions), surnames_word_by_word(&text, &tokens, &caps, &spans));
+            proptest::prop_assert_eq!((&fast.short, &fast.long), (&slow.short, &slow.long), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn bit_runs_and_next_bits() {
+        let mut b = Bits::new(200);
+        for k in [3, 4, 5, 62, 63, 64, 65, 66, 130] {
+            b.set_if(k, true);
+        }
+        assert_eq!([b.ones_from(3), b.ones_from(5), b.ones_from(6), b.ones_from(62), b.ones_from(64)], [3, 1, 0, 5, 3]);
+        assert_eq!(b.ones_from(199), 0);
+        assert_eq!(
+            [b.next_set(0), b.next_set(6), b.next_set(67), b.next_set(131)],
+            [Some(3), Some(62), Some(130), None]
+        );
+        let full = Bits(vec![u64::MAX; 2]);
+        assert_eq!((full.ones_from(0), full.ones_from(100)), (128, 28));
     }
 }
