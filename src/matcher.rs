@@ -1292,9 +1292,9 @@ struct Caps {
     /// The name words that a run goes on from to the next token, itself a
     /// name word: joined to it by a space or a hyphen.
     links: Bits,
-    /// The name words joined to a word that is not a name word, itself
-    /// joined to a name word: where a run may go on over a particle ("Abu
-    /// Bakr al Baghdadi"), which [`run_right`] then looks at.
+    /// The name words joined to a word that is not a name word, with a name
+    /// word after that: where a run may go on over a particle ("Abu Bakr al
+    /// Baghdadi"), which [`run_right`] then looks at.
     bridges: Bits,
     /// Both: the name words a run of more than one word may start at.
     longer: Bits,
@@ -1588,6 +1588,7 @@ mod tests {
         assert_eq!(surfaces("The cleric spoke in Basra on Friday."), ["Basra"]);
         assert!(surfaces("The cleric Ali al Basra spoke on Friday.").is_empty());
     }
+
     /// [`run_right`] word by word, as it was before the bit sets.
     fn run_right_word_by_word(text: &str, tokens: &[Token], names: &Bits, b: usize) -> usize {
         let mut right = b;
