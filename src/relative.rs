@@ -201,7 +201,7 @@ pub fn phrase_before(text: &str, anchor_start: usize) -> Option<RelativePhrase> 
     if !has_digit && !contains_nearness_word(window) {
         return None;
     }
-    if let Some(c) = DISTANCE.captures(window).filter(|_| has_digit) {
+    if let Some(c) = has_digit.then(|| DISTANCE.captures(window)).flatten() {
         let n: f64 = c.text("n")?.replace(',', ".").parse().ok()?;
         let unit = c.text("u")?.to_ascii_lowercase();
         let km = if unit.starts_with("mi") { n * 1.609_344 } else { n };
