@@ -254,15 +254,11 @@ struct RawDoc {
 }
 
 /// The fields of an NDJSON line (valid UTF-8), exactly as
-/// `serde_json::from_str::<RawDoc>` reads them, errors included: a line
-/// with no control character in it (but its line break) is read by
+/// `serde_json::from_str::<RawDoc>` reads them, errors included: by
 /// [`article::read`] when it can, and by serde_json otherwise.
 fn read_raw_doc(line: &str) -> serde_json::Result<RawDoc> {
     let body = line.trim_end_matches(['\n', '\r']);
-    // (A fold, not `any`: no exit from the loop, which then runs on
-    // sixteen bytes at a time.)
-    let control = body.bytes().fold(false, |c, b| c | (b < 0x20));
-    if !control && let Some(doc) = article::read(body) {
+    if let Some(doc) = article::read(body) {
         return Ok(doc);
     }
     serde_json::from_str(line)
@@ -293,43 +289,61 @@ fn read_line(reader: &mut dyn BufRead, out: &mut Vec<u8>) -> std::io::Result<usi
 }
 
 fn next_ndjson(cur: &mut NdjsonLines, consumed: &mut u64) -> Option<Item> {
-    let mut buf = std::mem::take(&mut cur.buf);
-    let item = loop {
-        buf.clear();
+    loop {
         cur.line += 1;
-        match read_line(&mut cur.reader, &mut buf) {
-            Ok(0) => break None,
-            Ok(n) => *consumed += n as u64,
-            Err(e) => {
-                break Some(Item::Problem(Error::Line {
-                    source_name: cur.name.clone(),
-                    line: cur.line,
-                    message: format!("read error: {e}"),
-                }));
+        // A line whole in the reader's buffer (most lines: the buffer holds
+        // 64 KiB) is read where it is, with no copy. (An error is left to
+        // `read_line` below, which retries or reports it.)
+        if let Ok(available) = cur.reader.fill_buf()
+            && let Some(i) = memchr::memchr(b'\n', available)
+        {
+            let line = &available[..=i];
+            *consumed += line.len() as u64;
+            let item = (!is_blank(line)).then(|| parse_ndjson_line(line, &cur.name, &cur.stem, cur.line));
+            cur.reader.consume(i + 1);
+            match item {
+                Some(item) => return Some(item),
+                None => continue,
             }
         }
-        if buf.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
+        let mut buf = std::mem::take(&mut cur.buf);
+        buf.clear();
+        let item = match read_line(&mut cur.reader, &mut buf) {
+            Ok(0) => return None,
+            Ok(n) => {
+                *consumed += n as u64;
+                (!is_blank(&buf)).then(|| parse_ndjson_line(&buf, &cur.name, &cur.stem, cur.line))
+            }
+            Err(e) => Some(Item::Problem(Error::Line {
+                source_name: cur.name.clone(),
+                line: cur.line,
+                message: format!("read error: {e}"),
+            })),
+        };
+        // A huge line's buffer is not kept for the rest of the file.
+        if buf.capacity() <= 1 << 20 {
+            cur.buf = buf;
         }
-        break Some(parse_ndjson_line(&buf, cur));
-    };
-    // A huge line's buffer is not kept for the rest of the file.
-    if buf.capacity() <= 1 << 20 {
-        cur.buf = buf;
+        if item.is_some() {
+            return item;
+        }
     }
-    item
 }
 
-fn parse_ndjson_line(buf: &[u8], cur: &NdjsonLines) -> Item {
-    let problem =
-        |message: String| Item::Problem(Error::Line { source_name: cur.name.clone(), line: cur.line, message });
+/// Whether a line holds nothing but white space (and is skipped).
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
+fn parse_ndjson_line(buf: &[u8], name: &str, stem: &str, line: u64) -> Item {
+    let problem = |message: String| Item::Problem(Error::Line { source_name: name.to_string(), line, message });
     // The line is checked as UTF-8 whole, by SIMD (std's check, which
     // `serde_json::from_slice` runs on every string, leaves its fast path
     // at every curly quote and dash), and then parsed as text.
-    let Ok(line) = simdutf8::basic::from_utf8(buf) else {
+    let Ok(text) = simdutf8::basic::from_utf8(buf) else {
         return problem("not a JSON article object: invalid UTF-8".into());
     };
-    let raw = match read_raw_doc(line) {
+    let raw = match read_raw_doc(text) {
         Ok(r) => r,
         Err(e) => return problem(format!("not a JSON article object: {e}")),
     };
@@ -339,7 +353,7 @@ fn parse_ndjson_line(buf: &[u8], cur: &NdjsonLines) -> Item {
     let id = match raw.id {
         Some(serde_json::Value::String(s)) => s,
         Some(serde_json::Value::Number(n)) => n.to_string(),
-        None | Some(serde_json::Value::Null) => format!("{}:{}", cur.stem, cur.line),
+        None | Some(serde_json::Value::Null) => format!("{stem}:{line}"),
         Some(other) => return problem(format!("\"id\" must be a string or number, found {other}")),
     };
     Item::Document(Document { id, text, title: raw.title, source: raw.source, published: raw.published, url: raw.url })
