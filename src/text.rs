@@ -752,15 +752,20 @@ fn mark_lines_asking(
         let first = list_punct.partition_point(|&p| p < from);
         let has_list_punct = list_punct.get(first).is_some_and(|&p| p < to) || line_begin == 0 && end - line_begin <= 1;
         if has_list_punct || end - line_begin <= 1 {
+            let mut after_word = false;
             for idx in line_begin..end {
                 // A word after another word and one space is no list item
                 // (the byte before it is the other word's): most words of
-                // a line, with no look at the text.
-                let after_word = idx > line_begin && tokens[idx - 1].gap == Gap::Space;
-                // Nor is a word followed by a space and a word, or by a
-                // period, a space and a word: no list punctuation follows.
-                let before_word = matches!(tokens[idx].gap, Gap::Space | Gap::AbbrevSpace);
-                if tokens[idx].case == Case::Lower && (ask_every_word || !(after_word || before_word)) {
+                // a line, with no look at the text. Nor is a word followed
+                // by a space and a word, or by a period, a space and a
+                // word: no list punctuation follows.
+                let gap = tokens[idx].gap;
+                let before_word = matches!(gap, Gap::Space | Gap::AbbrevSpace);
+                // (`&` and `|`, not `&&` and `||`: one branch, seldom
+                // taken, instead of one on each word's gap, a coin toss.)
+                let ask = (tokens[idx].case == Case::Lower) & (ask_every_word | !(after_word | before_word));
+                after_word = gap == Gap::Space;
+                if ask {
                     tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
                     any_item |= tokens[idx].list_item;
                 }
