@@ -408,20 +408,37 @@ pub mod json {
         if !(v.is_sign_positive() && (v >= 1e-3 || v == 0.0) && n <= 1e9 && n / scale as f64 == v) {
             return number(out, v);
         }
+        // The text is made right-aligned to byte 24 of `buf` (at most 17
+        // bytes: ten digits, a point, six), and written by a copy of a fixed
+        // 24 bytes from where it starts, cut to its length after: a copy of
+        // its own length is a `memcpy` call, whose dispatch on the length
+        // mispredicts from one number to the next.
+        let mut buf = [0u8; 48];
+        let mut i = 24;
         let n = n as u64;
-        out.extend_from_slice(digits(&mut itoa::Buffer::new(), n / scale));
-        out.push(b'.');
-        let mut fraction = [b'0'; 6];
-        let mut rest = n % scale;
-        for k in (0..DECIMALS as usize).rev() {
-            fraction[k] = b'0' + (rest % 10) as u8;
-            rest /= 10;
+        let (mut fraction, mut digits) = (n % scale, (DECIMALS as usize).max(1));
+        while digits > 1 && fraction % 10 == 0 {
+            (fraction, digits) = (fraction / 10, digits - 1);
         }
-        let mut len = DECIMALS as usize;
-        while len > 1 && fraction[len - 1] == b'0' {
-            len -= 1;
+        for _ in 0..digits {
+            i -= 1;
+            buf[i] = b'0' + (fraction % 10) as u8;
+            fraction /= 10;
         }
-        out.extend_from_slice(&fraction[..len.max(1)]);
+        i -= 1;
+        buf[i] = b'.';
+        let mut whole = n / scale;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (whole % 10) as u8;
+            whole /= 10;
+            if whole == 0 {
+                break;
+            }
+        }
+        let at = out.len();
+        out.extend_from_slice(buf[i..].first_chunk::<24>().unwrap_or(&[0; 24]));
+        out.truncate(at + 24 - i);
     }
 
     /// A value or `null`.
