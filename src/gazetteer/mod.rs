@@ -726,17 +726,19 @@ impl Gazetteer {
         };
         let is_prefix = v & build::PREFIX_BIT != 0;
         let p = (v & !build::PREFIX_BIT) as usize;
-        if p == 0 {
-            return Lookup { raw: &[], is_prefix };
-        }
         let (start, len) = self.postings;
         let all = &self.bytes.as_ref()[start..start + len];
-        // Offsets come from the file: checked arithmetic, so a corrupt index
-        // gives no candidates instead of an overflow.
-        let raw = (p - 1)
+        // A value of 0 (a key that only starts longer ones, most of the
+        // lookups that extend a name) has no postings: it reads the count
+        // at offset 0 and takes none of it, with no branch on it (a coin
+        // toss from lookup to lookup). Offsets come from the file: checked
+        // arithmetic, so a corrupt index gives no candidates instead of an
+        // overflow.
+        let has = usize::from(p != 0);
+        let raw = (p.saturating_sub(1))
             .checked_mul(4)
             .and_then(|off| {
-                let n = u32_at(all, off)? as usize;
+                let n = u32_at(all, off).unwrap_or(0) as usize * has;
                 let begin = off.checked_add(4)?;
                 let end = begin.checked_add(n.checked_mul(4)?)?;
                 all.get(begin..end)
