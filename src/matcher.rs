@@ -987,9 +987,13 @@ impl<'g> Matcher<'g> {
         // The name, at `a`, is a capitalised word two after the cue word.
         for &a in caps.iter().filter(|&&a| a >= 2) {
             // "of" before it first: rarely so, a test that seldom
-            // mispredicts (the others are half true, half false).
+            // mispredicts (the others are half true, half false). Its length
+            // and its two bytes (lowercased by or-ing 0x20, which makes "of"
+            // only of "of", "Of", "oF" and "OF") are tested with one branch:
+            // two-letter words are common before a capital.
             let (k, of) = (a - 2, &tokens[a - 1]);
-            if of.end - of.start != 2 || !tok(text, of).eq_ignore_ascii_case("of") {
+            let pair = text.as_bytes().get(of.start..of.start + 2).map_or(0, |w| u16::from_le_bytes([w[0], w[1]]));
+            if (of.end - of.start != 2) | (pair | 0x2020 != u16::from_le_bytes(*b"of")) {
                 continue;
             }
             if tokens[a].case != Case::Title || tokens[a].line != LineStyle::Prose || tokens[k].case != Case::Lower {
