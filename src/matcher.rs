@@ -706,7 +706,10 @@ impl<'g> Matcher<'g> {
             }
             let found = self
                 .longest(text, tokens, i, false, Some(info.first), &mut scratch)
-                .or_else(|| self.stripped(text, tokens, i, &mut scratch))
+                // (Only an article is stripped: the memo's bit says so with
+                // a branch that is seldom taken, where the word's length and
+                // text were a coin toss.)
+                .or_else(|| (info.bits & word::ARTICLE != 0).then(|| self.stripped(text, tokens, i, &mut scratch))?)
                 .or_else(|| {
                     // Loose spellings only mid-sentence: sentence-initial
                     // capitals say nothing about a word being a name.
@@ -855,7 +858,9 @@ impl<'g> Matcher<'g> {
     }
 
     /// "al-Qaim" when only "Qaim" is known: skip a leading article joined to
-    /// the next token, keep it in the span.
+    /// the next token, keep it in the span. (None unless token `i` is one of
+    /// [`normalize::ARTICLES`], which its [`word::ARTICLE`] bit tells the
+    /// caller first.)
     fn stripped(&self, text: &str, tokens: &[Token], i: usize, s: &mut Scratch) -> Option<Mention> {
         let t = &tokens[i];
         let w = tok(text, t);
