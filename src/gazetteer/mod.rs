@@ -728,7 +728,7 @@ impl Gazetteer {
         let p = (v & !build::PREFIX_BIT) as usize;
         let (start, len) = self.postings;
         let all = &self.bytes.as_ref()[start..start + len];
-        // A value of 0 (a key that only starts longer ones, most of the
+        // A value of 0 (a key that only starts longer ones, as in many
         // lookups that extend a name) has no postings: it reads the count
         // at offset 0 and takes none of it, with no branch on it (a coin
         // toss from lookup to lookup). Offsets come from the file: checked

@@ -7,7 +7,7 @@
 //! string scan: eight bytes at a time, looking for a quote, a backslash or a
 //! control character, and a scratch buffer that grows and is copied again.
 //! Here the line is known to be UTF-8 (the caller checks it whole, with
-//! SIMD), so a string is read in one pass, sixteen bytes at a time: its
+//! SIMD), so a string is read in one pass, 32 bytes a step: its
 //! pieces between escapes are found and copied together ([`copy_plain`]),
 //! into a string of the right size. Every other line, and anything unusual
 //! in one (a control character, an escaped key, a duplicate or unknown
@@ -213,7 +213,7 @@ impl<'l> Reader<'l> {
 /// The bytes of `src` up to the first quote, backslash or control
 /// character (or all of it) copied onto `out`: how many there were.
 ///
-/// One pass over the bytes, sixteen at a time on x86-64. When `out` has
+/// One pass over the bytes, 32 a step on x86-64 (SSE2). When `out` has
 /// room for all of `src` and sixteen bytes more (the text, whose room is
 /// the rest of its line), each block is stored whole and then checked: the
 /// piece is found and copied at once, with no call. Otherwise (short
