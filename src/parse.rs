@@ -5,7 +5,22 @@ use crate::geodesy::{LonLat, destination};
 use crate::matcher::{MatchOptions, Matcher, Mention};
 use crate::relative::{RelativePhrase, phrase_before};
 use crate::resolve::{Decision, ResolveOptions, Resolver};
-use crate::text::{CharOffsets, Gap, Token, tokenize, tokenize_with_starts};
+use crate::text::{CharOffsets, Gap, Token, tokenize, tokenize_with_starts_into};
+use std::cell::RefCell;
+
+thread_local! {
+    /// Token buffers of earlier texts, for [`Geoparser::places_of_each`] to
+    /// reuse: they are still in the cache, where fresh vectors are memory
+    /// the allocator has not handed out for a while (it cycles through a
+    /// page's free blocks before it reuses one).
+    static POOL: RefCell<Vec<(Vec<Token>, Vec<usize>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// At most this many buffers are kept per thread ...
+const POOLED_BUFFERS: usize = 64;
+/// ... each of at most this many tokens (some 100 KB of text), so that the
+/// pool stays small after a long text.
+const POOLED_TOKENS: usize = 1 << 14;
 
 /// How a mention's position was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,20 +128,37 @@ impl<'g> Geoparser<'g> {
     /// is fetched again for every text. A few texts at a time (some 8, or
     /// 64 KB) are enough.
     pub fn places_of_each(&self, texts: &[&str]) -> Vec<Vec<PlaceMention<'g>>> {
-        let (tokens, starts): (Vec<Vec<Token>>, Vec<Vec<usize>>) =
-            texts.iter().map(|text| tokenize_with_starts(text)).unzip();
+        // Token buffers come from the thread's pool and go back to it.
+        let mut pool = POOL.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        let (tokens, starts): (Vec<Vec<Token>>, Vec<Vec<usize>>) = texts
+            .iter()
+            .map(|text| {
+                let (mut tokens, mut starts) = pool.pop().unwrap_or_default();
+                tokenize_with_starts_into(text, &mut tokens, &mut starts);
+                (tokens, starts)
+            })
+            .unzip();
         let mentions: Vec<Vec<Mention>> = texts
             .iter()
             .zip(&tokens)
-            .zip(starts)
-            .map(|((text, tokens), starts)| self.matcher.find_with_starts(text, tokens, &starts))
+            .zip(&starts)
+            .map(|((text, tokens), starts)| self.matcher.find_with_starts(text, tokens, starts))
             .collect();
-        texts
+        let places = texts
             .iter()
             .zip(tokens)
             .zip(mentions)
-            .map(|((text, tokens), mentions)| self.analyse_mentions(text, tokens, mentions, &[]).places)
-            .collect()
+            .zip(starts)
+            .map(|(((text, tokens), mentions), starts)| {
+                let analysis = self.analyse_mentions(text, tokens, mentions, &[]);
+                if analysis.tokens.capacity() <= POOLED_TOKENS && pool.len() < POOLED_BUFFERS {
+                    pool.push((analysis.tokens, starts));
+                }
+                analysis.places
+            })
+            .collect();
+        POOL.with(|p| *p.borrow_mut() = pool);
+        places
     }
 
     /// Run the pipeline over `text`.

@@ -232,9 +232,20 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// ([`Token::may_start_name`]), in order: found on the way, instead of in a
 /// second pass over every token.
 pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
+    let (mut tokens, mut name_starts) = (Vec::new(), Vec::new());
+    tokenize_with_starts_into(text, &mut tokens, &mut name_starts);
+    (tokens, name_starts)
+}
+
+/// [`tokenize_with_starts`] into vectors that are emptied first: buffers
+/// reused from text to text stay in the cache, where fresh ones are memory
+/// the allocator has not handed out for a while.
+pub fn tokenize_with_starts_into(text: &str, tokens: &mut Vec<Token>, name_starts: &mut Vec<usize>) {
     let bytes = text.as_bytes();
-    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5);
-    let mut name_starts: Vec<usize> = Vec::with_capacity(text.len() / 20);
+    tokens.clear();
+    name_starts.clear();
+    tokens.reserve(text.len() / 5);
+    name_starts.reserve(text.len() / 20);
     // Token indices that start a line, and byte offsets of list punctuation,
     // collected on the way for mark_lines.
     let mut line_starts: Vec<usize> = vec![0];
@@ -313,7 +324,7 @@ pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
                         // the code byte at the word's end.
                         let c = runs.code[j & 63];
                         let (case, gap) = RUN_TOKEN[usize::from(c & 31)];
-                        push_reserved(&mut tokens, &mut name_starts, base + s, base + j, case, gap, sentence_start);
+                        push_reserved(tokens, name_starts, base + s, base + j, case, gap, sentence_start);
                         sentence_start = false;
                         // (The comma bit is the code's highest.)
                         next = j + 1 + usize::from(c / block::code::COMMA);
@@ -424,7 +435,7 @@ pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
                         _ => break false,
                     }
                 };
-                push_reserved(&mut tokens, &mut name_starts, i, j, case, gap, sentence_start);
+                push_reserved(tokens, name_starts, i, j, case, gap, sentence_start);
                 (i, sentence_start) = (next, starts_sentence);
                 if !more {
                     break true;
@@ -525,11 +536,10 @@ pub fn tokenize_with_starts(text: &str) -> (Vec<Token>, Vec<usize>) {
     }
     // Lowercase list items (tag lines, rare) may start names too: then the
     // starts are read off the tokens again.
-    if mark_lines(text, &mut tokens, &line_starts, &list_punct) {
+    if mark_lines(text, tokens, &line_starts, &list_punct) {
         name_starts.clear();
         name_starts.extend(tokens.iter().enumerate().filter(|(_, t)| t.may_start_name()).map(|(k, _)| k));
     }
-    (tokens, name_starts)
 }
 
 /// The end of the run of ASCII letters and digits that starts at `j`, and
