@@ -763,19 +763,26 @@ fn mark_lines_asking(
         let has_list_punct = list_punct.get(first).is_some_and(|&p| p < to) || line_begin == 0 && end - line_begin <= 1;
         if has_list_punct || end - line_begin <= 1 {
             let mut after_word = false;
-            for idx in line_begin..end {
-                // A word after another word and one space is no list item
-                // (the byte before it is the other word's): most words of
-                // a line, with no look at the text. Nor is a word followed
-                // by a space and a word, or by a period, a space and a
-                // word: no list punctuation follows.
-                let gap = tokens[idx].gap;
-                let before_word = matches!(gap, Gap::Space | Gap::AbbrevSpace);
-                // (`&` and `|`, not `&&` and `||`: one branch, seldom
-                // taken, instead of one on each word's gap, a coin toss.)
-                let ask = (tokens[idx].case == Case::Lower) & (ask_every_word | !(after_word | before_word));
-                after_word = gap == Gap::Space;
-                if ask {
+            // The words to ask about, 64 at a time: first a mask of them,
+            // with no branch per word (whether a word is lowercase is a
+            // branch that mispredicts at every capital), then its bits.
+            for from in (line_begin..end).step_by(64) {
+                let to = end.min(from + 64);
+                let mut ask = 0u64;
+                for (b, t) in tokens[from..to].iter().enumerate() {
+                    // A word after another word and one space is no list
+                    // item (the byte before it is the other word's): most
+                    // words of a line, with no look at the text. Nor is a
+                    // word followed by a space and a word, or by a period,
+                    // a space and a word: no list punctuation follows.
+                    let before_word = matches!(t.gap, Gap::Space | Gap::AbbrevSpace);
+                    let asked = (t.case == Case::Lower) & (ask_every_word | !(after_word | before_word));
+                    after_word = t.gap == Gap::Space;
+                    ask |= u64::from(asked) << b;
+                }
+                while ask != 0 {
+                    let idx = from + ask.trailing_zeros() as usize;
+                    ask &= ask - 1;
                     tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
                     any_item |= tokens[idx].list_item;
                 }
