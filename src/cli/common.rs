@@ -166,8 +166,8 @@ pub struct OutputArgs {
 
 /// An output destination: stdout, or a file committed at the end.
 pub enum Sink {
-    /// Standard output.
-    Stdout(std::io::BufWriter<std::io::Stdout>),
+    /// Standard output (see [`raw_stdout`]).
+    Stdout(std::io::BufWriter<Box<dyn Write + Send>>),
     /// A file written atomically.
     File(std::io::BufWriter<std::fs::File>, AtomicFile),
 }
@@ -176,7 +176,7 @@ impl Sink {
     /// Open the destination.
     pub fn open(path: Option<&PathBuf>) -> anyhow::Result<Sink> {
         match path {
-            None => Ok(Sink::Stdout(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()))),
+            None => Ok(Sink::Stdout(std::io::BufWriter::with_capacity(1 << 16, raw_stdout()))),
             Some(p) => {
                 let mut a = AtomicFile::create(p).with_context(|| format!("cannot write {}", p.display()))?;
                 let f = a.file().try_clone().with_context(|| format!("cannot write {}", p.display()))?;
@@ -197,6 +197,22 @@ impl Sink {
             }
         }
     }
+}
+
+/// Standard output with no line buffering of its own: on Unix, a file of a
+/// duplicate of its descriptor. `std::io::Stdout` is line-buffered, so each
+/// 64 KiB the sink flushed was searched for its last newline, written up to
+/// it, and its tail copied to be written by the next flush: a scan of every
+/// byte written and two writes a flush instead of one.
+fn raw_stdout() -> Box<dyn Write + Send> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout())
 }
 
 impl Write for Sink {
