@@ -16,10 +16,11 @@ thread_local! {
     static POOL: RefCell<Vec<(Vec<Token>, Vec<usize>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// At most this many buffers are kept per thread ...
-const POOLED_BUFFERS: usize = 64;
+/// At most this many buffers are kept per thread (the CLI passes eight
+/// texts at a time) ...
+const POOLED_BUFFERS: usize = 16;
 /// ... each of at most this many tokens (some 100 KB of text), so that the
-/// pool stays small after a long text.
+/// pool stays small after long texts: 8 MB a thread at the very most.
 const POOLED_TOKENS: usize = 1 << 14;
 
 /// How a mention's position was found.
