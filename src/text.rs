@@ -766,10 +766,11 @@ fn mark_lines_asking(
             // The words to ask about, 64 at a time: first a mask of them,
             // with no branch per word (whether a word is lowercase is a
             // branch that mispredicts at every capital), then its bits.
-            for from in (line_begin..end).step_by(64) {
-                let to = end.min(from + 64);
+            // (Token indices, not the byte offsets `from` and `to` above.)
+            for chunk_start in (line_begin..end).step_by(64) {
+                let chunk_end = end.min(chunk_start + 64);
                 let mut ask = 0u64;
-                for (b, t) in tokens[from..to].iter().enumerate() {
+                for (b, t) in tokens[chunk_start..chunk_end].iter().enumerate() {
                     // A word after another word and one space is no list
                     // item (the byte before it is the other word's): most
                     // words of a line, with no look at the text. Nor is a
@@ -781,7 +782,7 @@ fn mark_lines_asking(
                     ask |= u64::from(asked) << b;
                 }
                 while ask != 0 {
-                    let idx = from + ask.trailing_zeros() as usize;
+                    let idx = chunk_start + ask.trailing_zeros() as usize;
                     ask &= ask - 1;
                     tokens[idx].list_item = is_list_item(text, &tokens[line_begin..end], idx - line_begin);
                     any_item |= tokens[idx].list_item;
