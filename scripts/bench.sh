@@ -9,7 +9,8 @@
 # CORPUS defaults to the LGL + TR-News benchmark texts in ../shared/eval (real
 # news text, 706 articles, 1.4 MB), repeated 20 times (27 MB). geoevent is
 # built with `cargo build --release` unless GEOEVENT names a binary to use
-# instead (to compare two builds on one machine, as scripts/bench_peers.sh).
+# instead (to compare two builds on one machine, as scripts/bench_peers.sh);
+# PGO=1 measures the profile-guided build of scripts/build-pgo.sh.
 set -euo pipefail
 source "$(dirname "$0")/lib/bench_setup.sh"
 
@@ -49,7 +50,7 @@ def startup(extra):
     return statistics.median(ts) * 1000
 
 print(f"Corpus: {docs} articles, {text_bytes / 1e6:.1f} MB of text; {cores} cores; "
-      f"{time.strftime('%Y-%m-%d')}.\n")
+      f"{time.strftime('%Y-%m-%d')}; binary {os.path.relpath(bin)}.\n")
 print("| measure | MB/s | articles/s | peak RSS |")
 print("|---|---|---|---|")
 rows = [

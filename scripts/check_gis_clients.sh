@@ -20,23 +20,7 @@ postgis_control=/usr/share/postgresql/$pg_version/extension/postgis.control
 
 say() { printf '== %s\n' "$*" >&2; }
 
-# apt-get, waiting while another apt or dpkg run holds its locks.
-apt_get() {
-  local try err
-  err=$(mktemp)
-  for try in $(seq 1 60); do
-    if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=60 -q "$@" 2>"$err"; then
-      rm -f "$err"
-      return 0
-    fi
-    cat "$err" >&2
-    grep -Eqi 'could not get lock|unable to acquire|is held by process' "$err" || break
-    say "apt is locked by another process (try $try/60): waiting"
-    sleep 10
-  done
-  rm -f "$err"
-  return 1
-}
+source scripts/lib/apt.sh
 
 missing=()
 { command -v ogrinfo && command -v ogr2ogr; } >/dev/null || missing+=(gdal-bin)

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The profile-guided build (scripts/build-pgo.sh) builds, and writes what the
+# release build writes, byte for byte: `places` (one thread, two, with
+# demonyms) and `extract` over the test texts, the seed articles and the
+# LGL + TR-News benchmark texts (the last two when ../shared is present).
+#
+# Installs llvm-N for rustc's LLVM N when no matching llvm-profdata is found
+# (Debian 12, as root).
+#
+#   scripts/check_pgo.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+source scripts/lib/apt.sh
+
+major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
+host=$(rustc -vV | sed -n 's/^host: //p')
+if [ -z "${LLVM_PROFDATA:-}" ] && [ ! -x "$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata" ] &&
+  [ ! -x "/usr/lib/llvm-$major/bin/llvm-profdata" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "check_pgo.sh: no llvm-profdata for LLVM $major: run as root, or install llvm-$major" >&2
+    exit 1
+  fi
+  printf '== installing llvm-%s (llvm-profdata)\n' "$major" >&2
+  apt_get install -y --no-install-recommends "llvm-$major" || {
+    apt_get update
+    apt_get install -y --no-install-recommends "llvm-$major"
+  }
+fi
+
+cargo build --release --locked --quiet
+scripts/build-pgo.sh
+release=target/release/geoevent
+pgo=target/pgo/geoevent
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+inputs=(tests/data/report_makhmour.txt tests/data/report_anbar.txt tests/data/headline_caps.txt)
+ndjson=(tests/data/events_reports.ndjson)
+[ -f ../shared/corpus/seeds/seeds.ndjson ] && ndjson+=(../shared/corpus/seeds/seeds.ndjson)
+if [ -f ../shared/eval/lgl.jsonl ]; then
+  python3 - "$work/eval.ndjson" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as out:
+    for name in ("lgl", "tr-news"):
+        for line in open(f"../shared/eval/{name}.jsonl"):
+            d = json.loads(line)
+            out.write(json.dumps({"id": str(d.get("doc_id")), "text": d["text"]}) + "\n")
+PY
+  ndjson+=("$work/eval.ndjson")
+fi
+
+runs=0
+compare() {
+  "$release" "$@" >"$work/release.out"
+  "$pgo" "$@" >"$work/pgo.out"
+  if ! cmp -s "$work/release.out" "$work/pgo.out"; then
+    echo "check_pgo.sh: the PGO build writes other output for: geoevent $*" >&2
+    diff "$work/release.out" "$work/pgo.out" | head -20 >&2
+    exit 1
+  fi
+  runs=$((runs + 1))
+}
+for f in "${inputs[@]}"; do
+  compare places --quiet "$f"
+  compare extract --quiet "$f"
+done
+for f in "${ndjson[@]}"; do
+  for args in "places -j1" "places -j2" "places -j1 --demonyms" "extract -j1"; do
+    # shellcheck disable=SC2086
+    compare $args --quiet --ndjson --format ndjson "$f"
+  done
+done
+echo "check_pgo.sh: the PGO build's output equals the release build's ($runs runs, ${#ndjson[@]} NDJSON corpora)"
