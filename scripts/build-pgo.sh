@@ -14,10 +14,12 @@
 #
 # Needs `llvm-profdata` of the LLVM version rustc uses (`rustc -vV`): from
 # `rustup component add llvm-tools`, or Debian's llvm-N package (for rustc's
-# LLVM N). LLVM_PROFDATA names one explicitly.
+# LLVM N), which this script installs with apt-get when it finds none and
+# runs as root. LLVM_PROFDATA names one explicitly.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source scripts/lib/apt.sh
 
 host=$(rustc -vV | sed -n 's/^host: //p')
 llvm_major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
@@ -37,6 +39,14 @@ find_profdata() {
   done
 }
 profdata=$(find_profdata)
+if [ -z "$profdata" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "build-pgo.sh: installing llvm-$llvm_major (llvm-profdata)" >&2
+  apt_get install -y --no-install-recommends "llvm-$llvm_major" >&2 || {
+    apt_get update >&2
+    apt_get install -y --no-install-recommends "llvm-$llvm_major" >&2
+  } || true
+  profdata=$(find_profdata)
+fi
 if [ -z "$profdata" ]; then
   cat >&2 <<EOF
 build-pgo.sh: llvm-profdata for LLVM $llvm_major (rustc's) not found. Install one of:

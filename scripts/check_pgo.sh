@@ -4,29 +4,13 @@
 # demonyms) and `extract` over the test texts, the seed articles and the
 # LGL + TR-News benchmark texts (the last two when ../shared is present).
 #
-# Installs llvm-N for rustc's LLVM N when no matching llvm-profdata is found
-# (Debian 12, as root).
+# scripts/build-pgo.sh installs llvm-N for rustc's LLVM N when it finds no
+# llvm-profdata for it (Debian 12, as root).
 #
 #   scripts/check_pgo.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-source scripts/lib/apt.sh
-
-major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
-host=$(rustc -vV | sed -n 's/^host: //p')
-if [ -z "${LLVM_PROFDATA:-}" ] && [ ! -x "$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata" ] &&
-  [ ! -x "/usr/lib/llvm-$major/bin/llvm-profdata" ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "check_pgo.sh: no llvm-profdata for LLVM $major: run as root, or install llvm-$major" >&2
-    exit 1
-  fi
-  printf '== installing llvm-%s (llvm-profdata)\n' "$major" >&2
-  apt_get install -y --no-install-recommends "llvm-$major" || {
-    apt_get update
-    apt_get install -y --no-install-recommends "llvm-$major"
-  }
-fi
 
 cargo build --release --locked --quiet
 scripts/build-pgo.sh
