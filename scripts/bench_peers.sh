@@ -8,13 +8,17 @@
 #
 # The peers are installed from PyPI into the virtualenv .venv-bench (created on
 # the first run, reused afterwards). geoevent is built with
-# `cargo build --release` unless GEOEVENT names a binary to use instead.
+# `cargo build --release` (with PGO=1: by scripts/build-pgo.sh) unless
+# GEOEVENT names a binary to use instead.
 # Options are those of scripts/bench_peers.py (`--help`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-if [ -z "${GEOEVENT:-}" ]; then
+if [ -z "${GEOEVENT:-}" ] && [ "${PGO:-0}" = 1 ]; then
+  scripts/build-pgo.sh
+  export GEOEVENT="$root/target/pgo/geoevent"
+elif [ -z "${GEOEVENT:-}" ]; then
   cargo build --release --quiet
   export GEOEVENT="$root/target/release/geoevent"
 fi
