@@ -11,6 +11,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source scripts/lib/corpus.sh
 
 cargo build --release --locked --quiet
 scripts/build-pgo.sh
@@ -23,14 +24,7 @@ inputs=(tests/data/report_makhmour.txt tests/data/report_anbar.txt tests/data/he
 ndjson=(tests/data/events_reports.ndjson)
 [ -f ../shared/corpus/seeds/seeds.ndjson ] && ndjson+=(../shared/corpus/seeds/seeds.ndjson)
 if [ -f ../shared/eval/lgl.jsonl ]; then
-  python3 - "$work/eval.ndjson" <<'PY'
-import json, sys
-with open(sys.argv[1], "w") as out:
-    for name in ("lgl", "tr-news"):
-        for line in open(f"../shared/eval/{name}.jsonl"):
-            d = json.loads(line)
-            out.write(json.dumps({"id": str(d.get("doc_id")), "text": d["text"]}) + "\n")
-PY
+  lgl_trnews_corpus "$work/eval.ndjson" 1
   ndjson+=("$work/eval.ndjson")
 fi
 
